@@ -99,7 +99,7 @@ func (r *Record) IsProbe() bool {
 	case ProtoTCP:
 		return r.Flags&(FlagACK|FlagRST) == 0
 	case ProtoUDP:
-		return true
+		return !r.isUDPReply()
 	case ProtoICMP:
 		t := r.DstPort >> 8
 		return t == 8 || t == 13 || t == 17
@@ -107,21 +107,31 @@ func (r *Record) IsProbe() bool {
 	return false
 }
 
+// isUDPReply reports whether a UDP datagram goes from a well-known service
+// port to an ephemeral one, as a DNS or NTP answer does. Without it, every
+// resolver answering its clients would look like a UDP prober.
+func (r *Record) isUDPReply() bool {
+	return r.SrcPort < 1024 && r.DstPort >= 1024
+}
+
 // IsSYN reports whether the packet is a bare TCP SYN (no ACK, RST or FIN).
 func (r *Record) IsSYN() bool {
 	return r.Proto == ProtoTCP && r.Flags&(FlagSYN|FlagACK|FlagRST|FlagFIN) == FlagSYN
 }
 
-// IsReply reports whether the packet answers a probe: a SYN-ACK, a RST, or
-// an ICMP echo reply or unreachable. Replies are keyed by their destination,
+// IsReply reports whether the packet answers a probe: a SYN-ACK, a RST, a
+// UDP datagram from a well-known port to an ephemeral one, or an ICMP echo
+// reply, unreachable or time-exceeded. Replies are keyed by their destination,
 // the prober, so that they reach the same shard as the probes.
 func (r *Record) IsReply() bool {
 	switch r.Proto {
 	case ProtoTCP:
 		return r.Flags&FlagRST != 0 || r.Flags&(FlagSYN|FlagACK) == FlagSYN|FlagACK
+	case ProtoUDP:
+		return r.isUDPReply()
 	case ProtoICMP:
 		t := r.DstPort >> 8
-		return t == 0 || t == 3
+		return t == 0 || t == 3 || t == 11
 	}
 	return false
 }
