@@ -1,0 +1,100 @@
+// Package config is scanguard's one YAML file: every stage's settings under
+// one root, decoded strictly and validated as a whole.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+
+	"gopkg.in/yaml.v3"
+
+	"scanguard/alert"
+	"scanguard/detector"
+	"scanguard/detector/fingerprint"
+	"scanguard/fusion"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	// Workers is how many detection workers run; each owns a shard of
+	// the sources. 0 means one per CPU.
+	Workers int `yaml:"workers"`
+	// Fingerprints is the path of a fingerprint database; empty uses the
+	// shipped one.
+	Fingerprints string          `yaml:"fingerprints"`
+	Detector     detector.Config `yaml:"detector"`
+	Fusion       fusion.Config   `yaml:"fusion"`
+	Alert        alert.Config    `yaml:"alert"`
+}
+
+// Default returns the shipped configuration.
+func Default() Config {
+	return Config{
+		Workers:  0,
+		Detector: detector.Default(),
+		Fusion:   fusion.Default(),
+		Alert:    alert.Default(),
+	}
+}
+
+// Validate reports every problem in c at once, each with its YAML path.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Workers < 0 || c.Workers > 256 {
+		errs = append(errs, errors.New("workers: must be within 0..256"))
+	}
+	errs = append(errs, c.Detector.Validate("detector"), c.Fusion.Validate("fusion"))
+	if err := c.Alert.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("alert: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// WorkerCount resolves Workers = 0 to the number of CPUs.
+func (c *Config) WorkerCount() int {
+	if c.Workers > 0 {
+		return c.Workers
+	}
+	return runtime.NumCPU()
+}
+
+// FingerprintDB loads the configured fingerprint database.
+func (c *Config) FingerprintDB() (*fingerprint.DB, error) {
+	if c.Fingerprints == "" {
+		return fingerprint.Default(), nil
+	}
+	return fingerprint.Load(c.Fingerprints)
+}
+
+// Load reads the file at path over the defaults: keys it leaves out keep
+// their default values, unknown keys are errors with their line numbers,
+// and the result is validated.
+func Load(path string) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("load config: %w", err)
+	}
+	c, err := Parse(b)
+	if err != nil {
+		return Config{}, fmt.Errorf("load config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Parse decodes YAML over the defaults and validates the result.
+func Parse(b []byte) (Config, error) {
+	c := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, fmt.Errorf("decode: %w", err)
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}

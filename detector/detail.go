@@ -1,0 +1,134 @@
+package detector
+
+import "scanguard/record"
+
+// Sizes of the detail tier's sample rings. They bound what the statistics
+// see: entropy and uniqueness over the last 256 source ports, timing over
+// the last 128 probes, sequence and IP-ID tests over the last 64.
+const (
+	portRing = 256
+	tsRing   = 128
+	seqRing  = 64
+	dstRing  = 128
+)
+
+// detail is the state kept for suspects only: the samples the flow and
+// behaviour statistics need. It holds no pointers.
+type detail struct {
+	owner   uint32 // the source's address; 0 with inUse unset is free
+	inUse   bool
+	lastMs  uint32
+	firstNs int64
+	lastNs  int64
+
+	probes   uint32 // probes sampled since promotion
+	decided  uint32 // probes at the last decision
+	syns     uint32
+	fpSum    uint64
+	fpCount  uint32
+	exHits   uint32
+	answered uint32
+	refused  uint32
+	payload  uint32
+	portMin  uint16
+	portMax  uint16
+	prev     record.Record // the previous probe, for pair relations
+
+	srcPorts [portRing]uint16
+	ts       [tsRing]int64
+	seq      [seqRing]uint32
+	ipid     [seqRing]uint16
+	dstIP    [dstRing]uint32
+	dstPort  [dstRing]uint16
+
+	// Linear counters of distinct destinations, ports and targets: 2048,
+	// 2048 and 4096 bits. Exact below the ring sizes, estimates beyond.
+	dstBits  [32]uint64
+	portBits [32]uint64
+	tgtBits  [64]uint64
+}
+
+// pool is the detail tier: a fixed array of details and a free list. When
+// it is full, a clock hand samples a few entries and reclaims the stalest.
+type pool struct {
+	d         []detail
+	free      []uint32
+	hand      int
+	evictions uint64
+}
+
+func newPool(n int) *pool {
+	p := &pool{d: make([]detail, n), free: make([]uint32, n)}
+	for i := range p.free {
+		p.free[i] = uint32(n - 1 - i)
+	}
+	return p
+}
+
+// clockSample is how many entries the clock hand looks at to find a victim.
+const clockSample = 8
+
+// alloc returns a cleared detail for owner and its index. When the pool is
+// full it evicts the stalest of clockSample entries and returns its former
+// owner so the caller can unlink it.
+func (p *pool) alloc(owner, nowMs uint32) (idx uint32, victim uint32, evicted bool) {
+	if n := len(p.free); n > 0 {
+		idx = p.free[n-1]
+		p.free = p.free[:n-1]
+	} else {
+		best, oldest := -1, uint32(0)
+		for k := 0; k < clockSample; k++ {
+			i := p.hand
+			p.hand++
+			if p.hand == len(p.d) {
+				p.hand = 0
+			}
+			if age := nowMs - p.d[i].lastMs; best < 0 || age > oldest {
+				best, oldest = i, age
+			}
+		}
+		idx, victim, evicted = uint32(best), p.d[best].owner, true
+		p.evictions++
+	}
+	d := &p.d[idx]
+	*d = detail{owner: owner, inUse: true, lastMs: nowMs, portMin: 0xffff}
+	return idx, victim, evicted
+}
+
+// release returns detail idx to the free list.
+func (p *pool) release(idx uint32) {
+	p.d[idx].inUse = false
+	p.free = append(p.free, idx)
+}
+
+// setBit sets bit h of a linear counter.
+func setBit(b []uint64, h uint32) {
+	b[h>>6&uint32(len(b)-1)] |= 1 << (h & 63)
+}
+
+// observe records one probe in the sample rings and counters.
+func (d *detail) observe(r *record.Record, score uint8, nowMs uint32) {
+	i := d.probes
+	d.probes++
+	d.lastMs = nowMs
+	d.lastNs = r.TsNs
+	if r.IsSYN() {
+		d.syns++
+	}
+	if r.Proto == record.ProtoTCP {
+		d.fpSum += uint64(score)
+		d.fpCount++
+	}
+	d.srcPorts[i%portRing] = r.SrcPort
+	d.ts[i%tsRing] = r.TsNs
+	d.seq[i%seqRing] = r.Seq
+	d.ipid[i%seqRing] = r.IPID
+	d.dstIP[i%dstRing] = r.DstIP
+	d.dstPort[i%dstRing] = r.DstPort
+	d.portMin = min(d.portMin, r.SrcPort)
+	d.portMax = max(d.portMax, r.SrcPort)
+	setBit(d.dstBits[:], mix32(r.DstIP))
+	setBit(d.portBits[:], mix32(uint32(r.DstPort)))
+	setBit(d.tgtBits[:], mix32(r.DstIP^mix32(uint32(r.DstPort)+0x9e3779b9)))
+	d.prev = *r
+}

@@ -1,0 +1,157 @@
+package fusion
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Cond is a threshold-matrix condition. Every field that is set must hold;
+// a nil pointer or zero count is not checked. Entropies are in bits of the
+// 16-bit port space and are judged against the sample size (see
+// detector.EntropyReaches).
+type Cond struct {
+	MinProbes         uint32   `yaml:"min_probes,omitempty"`
+	MaxProbes         uint32   `yaml:"max_probes,omitempty"`
+	MinFingerprint    *float64 `yaml:"min_fingerprint,omitempty"`
+	MinFingerprintRun uint32   `yaml:"min_fingerprint_run,omitempty"`
+	MinInvariantRun   uint32   `yaml:"min_invariant_run,omitempty"`
+	MinSrcPortUnique  *float64 `yaml:"min_src_port_unique,omitempty"`
+	MinTargetUnique   *float64 `yaml:"min_target_unique,omitempty"`
+	MinPortEntropy    *float64 `yaml:"min_port_entropy,omitempty"`
+	MaxPortEntropy    *float64 `yaml:"max_port_entropy,omitempty"`
+	MaxRateCV         *float64 `yaml:"max_rate_cv,omitempty"`
+	MinRateCV         *float64 `yaml:"min_rate_cv,omitempty"`
+	MinTargets        uint32   `yaml:"min_targets,omitempty"`
+	MinUnansweredRate *float64 `yaml:"min_unanswered_share,omitempty"`
+	MaxPayloadShare   *float64 `yaml:"max_payload_share,omitempty"`
+	NoFingerprint     bool     `yaml:"no_fingerprint,omitempty"`
+}
+
+// Row is one row of the threshold matrix.
+type Row struct {
+	Name       string `yaml:"name"`
+	When       Cond   `yaml:"when"`
+	Confidence int    `yaml:"confidence"`
+	Severity   string `yaml:"severity"`
+	// Action is alert_now, alert, ignore or exclude. Ignore and exclude
+	// rows decide only when no alerting rule matched.
+	Action string `yaml:"action"`
+	// Tool names the tool when the row matches and no fingerprint does.
+	Tool string `yaml:"tool,omitempty"`
+}
+
+// Vote is the weighted vote of the design document's core logic: each
+// feature that holds adds its weight, and a total of Threshold detects.
+type Vote struct {
+	MinProbes          uint32  `yaml:"min_probes"`
+	PortEntropyBits    float64 `yaml:"port_entropy_bits"`
+	PortEntropyWeight  int     `yaml:"port_entropy_weight"`
+	RateCVMax          float64 `yaml:"rate_cv_max"`
+	RateCVWeight       int     `yaml:"rate_cv_weight"`
+	FingerprintMin     float64 `yaml:"fingerprint_min"`
+	FingerprintWeight  int     `yaml:"fingerprint_weight"`
+	TargetUniqueMin    float64 `yaml:"target_unique_min"`
+	TargetUniqueWeight int     `yaml:"target_unique_weight"`
+	Threshold          int     `yaml:"threshold"`
+	MinTargets         uint32  `yaml:"min_targets"`
+	MaxPayloadShare    float64 `yaml:"max_payload_share"`
+	Severity           string  `yaml:"severity"`
+}
+
+// Early is the early-detection score at 10 to 20 probes.
+type Early struct {
+	MinProbes uint32 `yaml:"min_probes"`
+	MaxProbes uint32 `yaml:"max_probes"`
+	// FingerprintHigh and FingerprintLow are the average scores that earn
+	// FingerprintHighPoints and FingerprintLowPoints.
+	FingerprintHigh       float64 `yaml:"fingerprint_high"`
+	FingerprintHighPoints int     `yaml:"fingerprint_high_points"`
+	FingerprintLow        float64 `yaml:"fingerprint_low"`
+	FingerprintLowPoints  int     `yaml:"fingerprint_low_points"`
+	// Uniqueness is "targets" or "source_ports": what must be distinct.
+	Uniqueness       string `yaml:"uniqueness"`
+	UniqueHigh       uint32 `yaml:"unique_high"`
+	UniqueHighPoints int    `yaml:"unique_high_points"`
+	UniqueLow        uint32 `yaml:"unique_low"`
+	UniqueLowPoints  int    `yaml:"unique_low_points"`
+	Threshold        int    `yaml:"threshold"`
+	Severity         string `yaml:"severity"`
+}
+
+// Signals are the single-method thresholds that decide which methods an
+// alert lists as supporting evidence.
+type Signals struct {
+	SeqMinSamples      uint32  `yaml:"seq_min_samples"`
+	SeqMaxAutocorr     float64 `yaml:"seq_max_autocorr"`
+	IPIDMinIncrement   float64 `yaml:"ipid_min_increment"`
+	PortUniqueMin      float64 `yaml:"port_unique_min"`
+	PortEntropyBits    float64 `yaml:"port_entropy_bits"`
+	DstByteEntropyBits float64 `yaml:"dst_byte_entropy_bits"`
+	DstMaxSeqShare     float64 `yaml:"dst_max_sequential_share"`
+	DstMaxOrderCorr    float64 `yaml:"dst_max_order_correlation"`
+	DstMinSamples      uint32  `yaml:"dst_min_samples"`
+	FanOutTargets      uint32  `yaml:"fan_out_targets"`
+	RateCVMax          float64 `yaml:"rate_cv_max"`
+	UnansweredMin      float64 `yaml:"unanswered_min"`
+}
+
+// Config holds every weight and threshold fusion uses.
+type Config struct {
+	// AttributeAfter is how many probes in a row must match one
+	// fingerprint entry before its tool is named.
+	AttributeAfter uint32  `yaml:"attribute_after"`
+	Vote           Vote    `yaml:"vote"`
+	Early          Early   `yaml:"early"`
+	Matrix         []Row   `yaml:"matrix"`
+	Signals        Signals `yaml:"signals"`
+}
+
+func f64(v float64) *float64 { return &v }
+
+// Validate reports every problem in c, each with its YAML path under
+// prefix (for example "fusion").
+func (c *Config) Validate(prefix string) error {
+	var errs []error
+	bad := func(path, msg string) {
+		errs = append(errs, fmt.Errorf("%s.%s: %s", prefix, path, msg))
+	}
+	if c.AttributeAfter == 0 {
+		bad("attribute_after", "must be > 0")
+	}
+	if c.Vote.Threshold <= 0 {
+		bad("vote.threshold", "must be > 0")
+	}
+	if _, ok := ParseSeverity(c.Vote.Severity); !ok {
+		bad("vote.severity", "must be low, medium, high or critical")
+	}
+	if c.Early.MaxProbes < c.Early.MinProbes {
+		bad("early.max_probes", "must be >= early.min_probes")
+	}
+	if c.Early.Uniqueness != "targets" && c.Early.Uniqueness != "source_ports" {
+		bad("early.uniqueness", `must be "targets" or "source_ports"`)
+	}
+	if _, ok := ParseSeverity(c.Early.Severity); !ok {
+		bad("early.severity", "must be low, medium, high or critical")
+	}
+	if len(c.Matrix) == 0 {
+		bad("matrix", "must have at least one row")
+	}
+	for i, r := range c.Matrix {
+		p := fmt.Sprintf("matrix[%d]", i)
+		if r.Name == "" {
+			bad(p+".name", "must be set")
+		}
+		if r.Confidence < 0 || r.Confidence > 100 {
+			bad(p+".confidence", "must be within 0..100")
+		}
+		if _, ok := ParseSeverity(r.Severity); !ok {
+			bad(p+".severity", "must be none, low, medium, high or critical")
+		}
+		switch r.Action {
+		case "alert_now", "alert", "ignore", "exclude":
+		default:
+			bad(p+".action", "must be alert_now, alert, ignore or exclude")
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,96 @@
+package fusion
+
+// Default returns the shipped fusion configuration: the design document's
+// weights and thresholds, corrected where captures of the real tools prove
+// them wrong. `scanguard config default` prints it with the reasons.
+func Default() Config {
+	return Config{
+		AttributeAfter: 3,
+		Vote: Vote{
+			MinProbes:         10,
+			PortEntropyBits:   13,
+			PortEntropyWeight: 30,
+			RateCVMax:         0.05,
+			RateCVWeight:      30,
+			FingerprintMin:    60,
+			FingerprintWeight: 40,
+			// Not in the design document: masscan sends every probe from
+			// one source port, so source-port entropy never votes for it;
+			// targets that are never probed twice do.
+			TargetUniqueMin:    0.95,
+			TargetUniqueWeight: 30,
+			Threshold:          60,
+			MinTargets:         10,
+			MaxPayloadShare:    0.2,
+			Severity:           "high",
+		},
+		Early: Early{
+			MinProbes:             10,
+			MaxProbes:             20,
+			FingerprintHigh:       60,
+			FingerprintHighPoints: 40,
+			FingerprintLow:        40,
+			FingerprintLowPoints:  20,
+			Uniqueness:            "targets",
+			UniqueHigh:            10,
+			UniqueHighPoints:      30,
+			UniqueLow:             8,
+			UniqueLowPoints:       15,
+			Threshold:             50,
+			Severity:              "medium",
+		},
+		Matrix:  defaultMatrix(),
+		Signals: defaultSignals(),
+	}
+}
+
+func defaultMatrix() []Row {
+	return []Row{
+		{Name: "invariant_first_probe", Confidence: 85, Severity: "high", Action: "alert",
+			When: Cond{MinInvariantRun: 1, MinFingerprintRun: 1}},
+		{Name: "invariant", Confidence: 95, Severity: "critical", Action: "alert_now",
+			When: Cond{MinInvariantRun: 3}},
+		{Name: "fingerprint_unique", Confidence: 95, Severity: "critical", Action: "alert_now",
+			When: Cond{MinProbes: 10, MinFingerprint: f64(80), MinTargetUnique: f64(1)}},
+		{Name: "entropy_fixed_rate", Confidence: 90, Severity: "high", Action: "alert",
+			When: Cond{MinProbes: 50, MinPortEntropy: f64(13), MaxRateCV: f64(0.05),
+				MinTargets: 50, MaxPayloadShare: f64(0.2)}},
+		{Name: "entropy", Confidence: 75, Severity: "medium", Action: "alert",
+			When: Cond{MinProbes: 100, MinPortEntropy: f64(12), MinTargets: 100,
+				MinUnansweredRate: f64(0.5), MaxPayloadShare: f64(0.2)}},
+		{Name: "fingerprint_entropy", Confidence: 80, Severity: "high", Action: "alert",
+			When: Cond{MinProbes: 20, MinFingerprint: f64(60), MinPortEntropy: f64(13),
+				MinTargets: 20}},
+		{Name: "fixed_rate_entropy", Confidence: 85, Severity: "high", Action: "alert",
+			When: Cond{MinProbes: 20, MaxRateCV: f64(0.01), MinPortEntropy: f64(13),
+				MinTargets: 20, MaxPayloadShare: f64(0.2)}},
+		{Name: "few_probes", Confidence: 25, Severity: "low", Action: "ignore",
+			When: Cond{MaxProbes: 9}},
+		{Name: "low_entropy_jitter", Confidence: 15, Severity: "low", Action: "exclude",
+			When: Cond{MaxPortEntropy: f64(10), MinRateCV: f64(0.1)}},
+		{Name: "raw_fan_out", Confidence: 80, Severity: "high", Action: "alert",
+			When: Cond{MinProbes: 20, MinFingerprint: f64(60), MinTargets: 20,
+				MinUnansweredRate: f64(0.5)}},
+		{Name: "connect_scan", Confidence: 80, Severity: "high", Action: "alert",
+			Tool: "nmap",
+			When: Cond{MinProbes: 10, MinTargets: 10, MinUnansweredRate: f64(0.8),
+				MaxPayloadShare: f64(0.1), NoFingerprint: true}},
+	}
+}
+
+func defaultSignals() Signals {
+	return Signals{
+		SeqMinSamples:      50,
+		SeqMaxAutocorr:     0.1,
+		IPIDMinIncrement:   0.95,
+		PortUniqueMin:      0.95,
+		PortEntropyBits:    14,
+		DstByteEntropyBits: 7.5,
+		DstMaxSeqShare:     0.1,
+		DstMaxOrderCorr:    0.3,
+		DstMinSamples:      10,
+		FanOutTargets:      500,
+		RateCVMax:          0.05,
+		UnansweredMin:      0.5,
+	}
+}
