@@ -1,0 +1,106 @@
+/*
+ * Shared declarations of the C half of the data plane: the lanes that carry
+ * Records to Go workers, the per-lcore work and counters, and the entry
+ * points the Go half calls.
+ */
+#ifndef SG_PLANE_H
+#define SG_PLANE_H
+
+#include <stdint.h>
+
+#include "sg_record.h"
+
+#define SG_CACHE_LINE 64
+#define SG_BURST 32
+#define SG_MAX_WORKERS 64
+#define SG_MAX_RXQ 64
+
+/*
+ * A single-producer single-consumer queue of Records. The producer (one
+ * lcore) owns head, cached_tail and the counters; the consumer (one Go
+ * worker) owns tail. Each side publishes its index with a release store
+ * and reads the other's with an acquire load, once per burst.
+ */
+struct sg_lane {
+	uint64_t head;        /* records published; producer writes */
+	uint64_t cached_tail; /* producer's last look at tail */
+	uint64_t enqueued;    /* records published, for stats */
+	uint64_t drops;       /* records dropped on a full lane */
+	uint8_t pad0[SG_CACHE_LINE - 32];
+
+	uint64_t tail; /* records consumed; consumer writes */
+	uint8_t pad1[SG_CACHE_LINE - 8];
+
+	uint64_t size; /* power of two */
+	uint64_t mask;
+	uint8_t pad2[SG_CACHE_LINE - 16];
+
+	struct sg_record slots[];
+};
+
+_Static_assert(sizeof(struct sg_lane) == 3 * SG_CACHE_LINE, "sg_lane header layout");
+
+static inline struct sg_record *sg_lane_slots(struct sg_lane *l) { return l->slots; }
+
+struct sg_lane *sg_lane_new(uint64_t size);
+void sg_lane_free(struct sg_lane *l);
+
+/* Timestamp sources of an RX queue. */
+enum {
+	SG_TS_CLOCK = 0,     /* host clock, read once per burst */
+	SG_TS_PCAP_USEC = 1, /* net_pcap: the file's time in µs in the mbuf */
+};
+
+struct sg_rxq {
+	uint16_t port;
+	uint16_t queue;
+	uint32_t ts_mode;
+};
+
+/* What one polling lcore does, and what it counted. */
+struct sg_lcore {
+	uint32_t lcore_id;
+	uint32_t nb_rxq;
+	struct sg_rxq rxq[SG_MAX_RXQ];
+	uint32_t nb_lanes;
+	struct sg_lane *lanes[SG_MAX_WORKERS]; /* one per worker, this lcore produces */
+	const volatile uint32_t *stop;
+
+	/* Written by the lcore only, read with atomic loads. */
+	uint64_t rx_packets __attribute__((aligned(SG_CACHE_LINE)));
+	uint64_t bursts;
+	uint64_t records;
+	uint64_t skip[SG_SKIP_MAX];
+} __attribute__((aligned(SG_CACHE_LINE)));
+
+struct sg_lcore_stats {
+	uint64_t rx_packets;
+	uint64_t bursts;
+	uint64_t records;
+	uint64_t skip[SG_SKIP_MAX];
+};
+
+struct sg_lcore *sg_lcore_new(void);
+void sg_lcore_free(struct sg_lcore *lc);
+void sg_lcore_stats(const struct sg_lcore *lc, struct sg_lcore_stats *out);
+void sg_lane_stats(const struct sg_lane *l, uint64_t *enqueued, uint64_t *drops);
+
+/* The lcore function given to rte_eal_remote_launch. */
+int sg_lcore_main(void *arg);
+int sg_launch(struct sg_lcore *lc);
+
+/* Calibrates the clock used for SG_TS_CLOCK; call before launching. */
+void sg_clock_init(void);
+
+/* Parses n frames laid end to end in buf (frame i at off[i], len[i] bytes)
+ * into out; returns how many records were written. For tests and tools. */
+uint32_t sg_parse_frames(const uint8_t *buf, const uint32_t *off, const uint32_t *len,
+			 const int64_t *ts, uint32_t n, struct sg_record *out, uint64_t *skip);
+
+/* Writes the worker of each of n records, for tests. */
+void sg_shard_records(const struct sg_record *r, uint32_t n, uint32_t workers, uint32_t *out);
+
+/* Offsets of struct sg_record's fields, in declaration order, for tests. */
+void sg_record_offsets(uint32_t *out);
+
+#endif
