@@ -173,19 +173,19 @@ func (c *SuppressConfig) validate(at string) []error {
 		}
 		if r.CIDR != "" {
 			if _, err := parsePrefix(r.CIDR); err != nil {
-				bad(p+".cidr", "%v", err)
+				bad(p+".cidr", "%w", err)
 			}
 		}
 		if r.Ports != "" {
 			if _, err := parsePorts(r.Ports); err != nil {
-				bad(p+".ports", "%v", err)
+				bad(p+".ports", "%w", err)
 			}
 		}
 	}
 	for i, r := range c.Sensitivity {
 		p := fmt.Sprintf("sensitivity[%d]", i)
 		if _, err := parsePrefix(r.CIDR); err != nil {
-			bad(p+".cidr", "%v", err)
+			bad(p+".cidr", "%w", err)
 		}
 		if _, ok := fusion.ParseSeverity(r.MinSeverity); !ok {
 			bad(p+".min_severity", "unknown severity %q", r.MinSeverity)
