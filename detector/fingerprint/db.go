@@ -56,6 +56,7 @@ type EntrySpec struct {
 	DF       *bool    `yaml:"df"`
 	IPID     string   `yaml:"ipid"`
 	Seq      string   `yaml:"seq"`
+	Require  []string `yaml:"require"`
 }
 
 // Spec is a whole database as written in YAML.

@@ -60,7 +60,20 @@ type entry struct {
 	ipidRel  uint8
 	ipidVal  uint16
 	seqRel   uint8
-	hasExact bool // a per-packet exact relation
+	hasExact bool  // a per-packet exact relation
+	require  uint8 // header fields that must match, whatever the score
+}
+
+// Header fields an entry can require, one bit each.
+const (
+	fieldWindow = 1 << iota
+	fieldMSS
+	fieldWScale
+	fieldOptions
+)
+
+var fieldNames = map[string]uint8{
+	"window": fieldWindow, "mss": fieldMSS, "wscale": fieldWScale, "options": fieldOptions,
 }
 
 var probeNames = map[string]uint8{
@@ -124,6 +137,13 @@ func compileEntry(es EntrySpec) (entry, error) {
 	}
 	if es.DF != nil {
 		e.dfKind, e.df = expectValue, *es.DF
+	}
+	for _, f := range es.Require {
+		bit, ok := fieldNames[f]
+		if !ok {
+			errs = append(errs, fmt.Errorf("require: unknown field %q", f))
+		}
+		e.require |= bit
 	}
 	if err := e.parseRelations(es.IPID, es.Seq); err != nil {
 		errs = append(errs, err)

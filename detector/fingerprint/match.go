@@ -63,11 +63,11 @@ func (db *DB) Match(r *record.Record) Match {
 			// by exact relations only.
 			continue
 		}
-		s := db.score(e, r)
+		s, required := db.score(e, r)
 		if s > int(m.Score) {
 			m.Score = uint8(s)
 		}
-		if s < db.scoring.Match || s <= best || !e.rulesHold(r, exact) {
+		if s < db.scoring.Match || s <= best || !required || !e.rulesHold(r, exact) {
 			continue
 		}
 		best, m.Entry = s, int8(i)
@@ -75,23 +75,29 @@ func (db *DB) Match(r *record.Record) Match {
 	return m
 }
 
-// score is the design document's header score of r against e.
-func (db *DB) score(e *entry, r *record.Record) int {
+// score is the design document's header score of r against e, and
+// whether every field e requires matched.
+func (db *DB) score(e *entry, r *record.Record) (int, bool) {
 	w := &db.scoring.Weights
 	s := 0
+	var hit uint8
 	if e.windowOK(r.Window) {
 		s += w.Window
+		hit |= fieldWindow
 	}
 	if expectHolds(e.mssKind, int(e.mss), r.Meta&record.MetaHasMSS != 0, int(r.MSS)) {
 		s += w.MSS
+		hit |= fieldMSS
 	}
 	if expectHolds(e.wsKind, int(e.ws), r.Meta&record.MetaHasWScale != 0, int(r.WScale)) {
 		s += w.WScale
+		hit |= fieldWScale
 	}
 	if e.optsAny || (r.OptKinds == e.opts && r.Meta&record.MetaOptOverflow == 0) {
 		s += w.Options
+		hit |= fieldOptions
 	}
-	return s
+	return s, hit&e.require == e.require
 }
 
 func (e *entry) windowOK(w uint16) bool {
