@@ -166,8 +166,7 @@ func (f *Fuser) signals(ev *Evidence) Method {
 	if EntropyReaches(ev.SrcPortEntropy, ev.SrcPortSamples, s.PortEntropyBits, 16) {
 		m |= MethodPortEntropy
 	}
-	if ev.DstSamples >= s.DstMinSamples && ev.SequentialShare >= 0 &&
-		ev.SequentialShare <= s.DstMaxSeqShare && ev.OrderCorrelation <= s.DstMaxOrderCorr {
+	if f.dstRandom(ev) {
 		m |= MethodDstRandom
 	}
 	if ev.DistinctTargets >= s.FanOutTargets {
@@ -180,4 +179,40 @@ func (f *Fuser) signals(ev *Evidence) Method {
 		m |= MethodRefusals
 	}
 	return m
+}
+
+// dstRandom is the destination-randomness test: the order of targets is
+// neither a sweep nor correlated with time, and every address byte that
+// varies at all is close to as random as the sample can show. The design
+// document asks all four bytes for 7.5 bits; a scan of any range smaller
+// than the Internet holds its leading bytes constant, so only the bytes
+// that vary are judged, each against the sample size.
+func (f *Fuser) dstRandom(ev *Evidence) bool {
+	s := &f.cfg.Signals
+	if ev.DstSamples < s.DstMinSamples || ev.SequentialShare < 0 ||
+		ev.SequentialShare > s.DstMaxSeqShare || ev.OrderCorrelation > s.DstMaxOrderCorr {
+		return false
+	}
+	for _, h := range ev.DstByteEntropy {
+		if h > 0 && !EntropyReaches(h, ev.DstSamples, s.DstByteEntropyBits, 8) {
+			return false
+		}
+	}
+	return true
+}
+
+// Shape names the fan-out of a source (section 4.1): "horizontal" for
+// many addresses on few ports, "vertical" for many ports on few
+// addresses, "block" for both, or "" below minTargets either way.
+func (ev *Evidence) Shape(minTargets uint32) string {
+	manyDsts, manyPorts := ev.DistinctDsts >= minTargets, ev.DistinctPorts >= minTargets
+	switch {
+	case manyDsts && manyPorts:
+		return "block"
+	case manyDsts:
+		return "horizontal"
+	case manyPorts:
+		return "vertical"
+	}
+	return ""
 }
