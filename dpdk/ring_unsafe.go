@@ -131,3 +131,14 @@ func (r *Ring) stats() RingStats {
 	}
 	return s
 }
+
+// fillLane runs the stand-in C producer on lane i of r: n numbered records
+// tagged i in bursts of 32, dropping on a full lane unless wait is set. It
+// returns the drops.
+func fillLane(r *Ring, i int, n uint64, wait bool) uint64 {
+	w := C.int(0)
+	if wait {
+		w = 1
+	}
+	return uint64(C.sg_lane_fill(r.c[i], C.uint64_t(n), C.uint32_t(i), w))
+}

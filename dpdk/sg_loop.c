@@ -13,6 +13,7 @@
 #include <rte_launch.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
+#include <rte_pause.h>
 #include <rte_prefetch.h>
 
 #include "sg_plane.h"
@@ -70,7 +71,7 @@ void sg_lcore_free(struct sg_lcore *lc) { free(lc); }
 
 void sg_lcore_stats(const struct sg_lcore *lc, struct sg_lcore_stats *out)
 {
-	out->rx_packets = __atomic_load_n(&lc->rx_packets, __ATOMIC_RELAXED);
+	out->rx_packets = __atomic_load_n(&lc->rx_packets, __ATOMIC_ACQUIRE);
 	out->bursts = __atomic_load_n(&lc->bursts, __ATOMIC_RELAXED);
 	out->records = __atomic_load_n(&lc->records, __ATOMIC_RELAXED);
 	for (int i = 0; i < SG_SKIP_MAX; i++)
@@ -90,11 +91,12 @@ static inline int64_t frame_ts(const struct rte_mbuf *m, uint32_t mode, int64_t 
 	return now;
 }
 
-/* Adds a counter the Go side reads with atomic loads. Only this lcore
- * writes it, so a relaxed load and store are enough. */
+/* Adds to a counter the Go side reads with atomic loads. Only this lcore
+ * writes it, so no read-modify-write is needed; the release store makes a
+ * reader that sees the new count also see the lanes published before it. */
 static inline void bump(uint64_t *c, uint64_t n)
 {
-	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+	__atomic_store_n(c, *c + n, __ATOMIC_RELEASE);
 }
 
 static void rx_queue(struct sg_lcore *lc, const struct sg_rxq *q, uint64_t *heads)
@@ -124,33 +126,14 @@ static void rx_queue(struct sg_lcore *lc, const struct sg_rxq *q, uint64_t *head
 		records++;
 
 		uint32_t w = sg_shard(sg_key(&rec), nb_lanes);
-		struct sg_lane *l = lc->lanes[w];
-		uint64_t h = heads[w];
-
-		/* Look at the consumer's index only when the cached view says the
-		 * lane is full: one shared cache-line read per lap, not per record. */
-		if (h - l->cached_tail >= l->size) {
-			l->cached_tail = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE);
-			if (h - l->cached_tail >= l->size) {
-				drops[w]++;
-				continue;
-			}
-		}
-		l->slots[h & l->mask] = rec;
-		heads[w] = h + 1;
+		if (!sg_lane_push(lc->lanes[w], &heads[w], &rec))
+			drops[w]++;
 	}
 	rte_pktmbuf_free_bulk(bufs, n);
 
 	/* Publish each lane once per burst. */
-	for (uint32_t w = 0; w < nb_lanes; w++) {
-		struct sg_lane *l = lc->lanes[w];
-		if (heads[w] != l->head) {
-			bump(&l->enqueued, heads[w] - l->head);
-			__atomic_store_n(&l->head, heads[w], __ATOMIC_RELEASE);
-		}
-		if (drops[w] != 0)
-			bump(&l->drops, drops[w]);
-	}
+	for (uint32_t w = 0; w < nb_lanes; w++)
+		sg_lane_publish(lc->lanes[w], heads[w], drops[w]);
 
 	bump(&lc->rx_packets, n);
 	bump(&lc->bursts, 1);
@@ -192,6 +175,36 @@ void sg_shard_records(const struct sg_record *r, uint32_t n, uint32_t workers, u
 {
 	for (uint32_t i = 0; i < n; i++)
 		out[i] = sg_shard(sg_key(&r[i]), workers);
+}
+
+uint64_t sg_lane_fill(struct sg_lane *l, uint64_t n, uint32_t tag, int wait)
+{
+	struct sg_record rec;
+	uint64_t head = l->head, drops = 0, i = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	while (i < n) {
+		uint64_t burst_drops = 0;
+		for (int k = 0; k < SG_BURST && i < n; k++, i++) {
+			rec.ts_ns = (int64_t)i;
+			rec.seq = (uint32_t)i;
+			rec.src_ip = (uint32_t)(i * 2654435761u);
+			rec.dst_ip = ~rec.src_ip;
+			rec.opt_kinds = tag;
+			while (!sg_lane_push(l, &head, &rec)) {
+				if (!wait) {
+					burst_drops++;
+					break;
+				}
+				/* Let the consumer see what is ready before waiting. */
+				sg_lane_publish(l, head, 0);
+				rte_pause();
+			}
+		}
+		sg_lane_publish(l, head, burst_drops);
+		drops += burst_drops;
+	}
+	return drops;
 }
 
 void sg_record_offsets(uint32_t *out)

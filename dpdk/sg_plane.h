@@ -40,6 +40,40 @@ struct sg_lane {
 
 _Static_assert(sizeof(struct sg_lane) == 3 * SG_CACHE_LINE, "sg_lane header layout");
 
+/*
+ * Appends rec at the producer's private index *head unless the lane is
+ * full; returns 0 when full. Nothing is visible to the consumer before
+ * sg_lane_publish.
+ */
+static inline int sg_lane_push(struct sg_lane *l, uint64_t *head, const struct sg_record *rec)
+{
+	uint64_t h = *head;
+
+	/* Look at the consumer's index only when the cached view says the lane
+	 * is full: one shared cache-line read per lap, not per record. */
+	if (h - l->cached_tail >= l->size) {
+		l->cached_tail = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE);
+		if (h - l->cached_tail >= l->size)
+			return 0;
+	}
+	l->slots[h & l->mask] = *rec;
+	*head = h + 1;
+	return 1;
+}
+
+/* Makes every record pushed up to head visible to the consumer, and adds
+ * drops to the lane's count. Only the producer writes these fields, so a
+ * relaxed load and store suffice for the counters. */
+static inline void sg_lane_publish(struct sg_lane *l, uint64_t head, uint64_t drops)
+{
+	if (head != l->head) {
+		__atomic_store_n(&l->enqueued, l->enqueued + (head - l->head), __ATOMIC_RELAXED);
+		__atomic_store_n(&l->head, head, __ATOMIC_RELEASE);
+	}
+	if (drops != 0)
+		__atomic_store_n(&l->drops, l->drops + drops, __ATOMIC_RELAXED);
+}
+
 static inline struct sg_record *sg_lane_slots(struct sg_lane *l) { return l->slots; }
 
 struct sg_lane *sg_lane_new(uint64_t size);
@@ -99,6 +133,11 @@ uint32_t sg_parse_frames(const uint8_t *buf, const uint32_t *off, const uint32_t
 
 /* Writes the worker of each of n records, for tests. */
 void sg_shard_records(const struct sg_record *r, uint32_t n, uint32_t workers, uint32_t *out);
+
+/* Pushes n numbered records tagged with tag onto l in bursts of 32 and
+ * returns the drops; a full lane drops, or with wait set is retried. A
+ * stand-in producer for ring tests. */
+uint64_t sg_lane_fill(struct sg_lane *l, uint64_t n, uint32_t tag, int wait);
 
 /* Offsets of struct sg_record's fields, in declaration order, for tests. */
 void sg_record_offsets(uint32_t *out);
