@@ -41,6 +41,7 @@ type Detector struct {
 	idleMs int32
 	checks []uint32
 	sc     scratch
+	obs    observer
 }
 
 // New returns a Detector for a validated configuration.
@@ -258,6 +259,7 @@ func (d *Detector) decide(h *hot, dt *detail, nowNs int64, out []fusion.Verdict)
 	dt.decided = dt.probes
 	ev := d.evidence(h, dt, nowNs)
 	v := d.fuser.Decide(&ev)
+	d.obs.see(&v)
 	if !v.Alerting() || uint8(v.Severity) <= h.level {
 		return out
 	}

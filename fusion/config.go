@@ -99,11 +99,12 @@ type Signals struct {
 type Config struct {
 	// AttributeAfter is how many probes in a row must match one
 	// fingerprint entry before its tool is named.
-	AttributeAfter uint32  `yaml:"attribute_after"`
-	Vote           Vote    `yaml:"vote"`
-	Early          Early   `yaml:"early"`
-	Matrix         []Row   `yaml:"matrix"`
-	Signals        Signals `yaml:"signals"`
+	AttributeAfter uint32      `yaml:"attribute_after"`
+	Vote           Vote        `yaml:"vote"`
+	Early          Early       `yaml:"early"`
+	Matrix         []Row       `yaml:"matrix"`
+	Signals        Signals     `yaml:"signals"`
+	Model          ModelConfig `yaml:"model"`
 }
 
 func f64(v float64) *float64 { return &v }
@@ -153,5 +154,6 @@ func (c *Config) Validate(prefix string) error {
 			bad(p+".action", "must be alert_now, alert, ignore or exclude")
 		}
 	}
+	errs = append(errs, c.Model.Validate(prefix+".model"))
 	return errors.Join(errs...)
 }

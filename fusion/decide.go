@@ -65,6 +65,7 @@ func (f *Fuser) Decide(ev *Evidence) Verdict {
 	if c.rule == "" {
 		c = passive
 	}
+	f.consult(ev, &v, &c)
 	if c.rule == "" {
 		return v
 	}

@@ -41,6 +41,7 @@ func Default() Config {
 		},
 		Matrix:  defaultMatrix(),
 		Signals: defaultSignals(),
+		Model:   DefaultModel(),
 	}
 }
 
