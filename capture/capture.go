@@ -44,6 +44,7 @@ type Reader struct {
 	ng      *pcapgo.NgReader
 	guard   *ngGuard
 	link    record.LinkType
+	hasLink bool // false for a pcapng file whose header names no interface
 	packets int
 	err     error // sticky: io.EOF or the *ReadError already returned
 }
@@ -62,7 +63,7 @@ func Open(path string) (*Reader, error) {
 		r.Close()
 		return nil, fmt.Errorf("open capture %s: %w", path, err)
 	}
-	if !r.link.Supported() {
+	if r.hasLink && !r.link.Supported() {
 		r.Close()
 		return nil, fmt.Errorf("open capture %s: %w %v", path, ErrUnsupportedLink, r.link)
 	}
@@ -110,6 +111,7 @@ func (r *Reader) initPcap(br *bufio.Reader) error {
 	}
 	// The top bits of the link field may carry FCS information.
 	r.link = record.LinkType(order.Uint32(hdr[20:24]) & 0xffff)
+	r.hasLink = true
 
 	pr, err := pcapgo.NewReader(br)
 	if err != nil {
@@ -128,12 +130,17 @@ func (r *Reader) initPcap(br *bufio.Reader) error {
 func (r *Reader) initPcapng(br *bufio.Reader) error {
 	r.guard = newNgGuard(br)
 	r.guard.prefetchInterface()
+	if g := r.guard; !g.seenIface && g.err != nil && !errors.Is(g.err, io.EOF) {
+		// The blocks before the first interface are broken: say so now
+		// rather than report an unknown link type.
+		return fmt.Errorf("read pcapng header: %w", g.err)
+	}
 	ng, err := pcapgo.NewNgReader(r.guard, pcapgo.NgReaderOptions{WantMixedLinkType: true})
 	if err != nil {
 		return fmt.Errorf("read pcapng header: %w", err)
 	}
 	r.ng = ng
-	r.link = r.guard.firstLink
+	r.link, r.hasLink = r.guard.firstLink, r.guard.seenIface
 	return nil
 }
 
@@ -178,8 +185,9 @@ func (r *Reader) Next() (frame []byte, tsNs int64, err error) {
 // LinkType returns the link type of the frame Next returned last; before
 // the first call, that of the file (pcap) or of its first interface
 // (pcapng). A pcapng file may mix interfaces of several link types; frames
-// of a type the parser does not know are counted by it as UnknownLink. An
-// empty pcapng file with no interface reports 0.
+// of a type the parser does not know are counted by it as UnknownLink. A
+// pcapng file whose first 64 blocks declare no interface (an empty one, for
+// instance) reports 0 until its first frame.
 func (r *Reader) LinkType() record.LinkType {
 	return r.link
 }
