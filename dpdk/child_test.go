@@ -33,7 +33,11 @@ type childSpec struct {
 	// so that small rings overflow.
 	HoldRings bool
 	Timeout   time.Duration
-	Out       string // file the childResult is written to
+	// StartAgain makes the child call Start once more after Stop.
+	StartAgain bool
+	// WantErr: Start is expected to fail; its error is the result.
+	WantErr bool
+	Out     string // file the childResult is written to
 }
 
 // childResult is what a child saw.
@@ -45,6 +49,8 @@ type childResult struct {
 	Ports    []PortInfo
 	Lcores   []LcoreInfo
 	StopTook time.Duration
+	// AgainErr is the error of the second Start (StartAgain).
+	AgainErr string
 }
 
 func TestMain(m *testing.M) {
@@ -91,8 +97,8 @@ func runPlane(t *testing.T, spec childSpec) childResult {
 	if err := gob.NewDecoder(f).Decode(&res); err != nil {
 		t.Fatal(err)
 	}
-	if res.Err != "" {
-		t.Fatalf("child: %s\n%s", res.Err, out.String())
+	if (res.Err != "") != spec.WantErr {
+		t.Fatalf("child error %q, want an error: %v\n%s", res.Err, spec.WantErr, out.String())
 	}
 	return res
 }
@@ -122,6 +128,9 @@ func childRun(spec *childSpec) (res childResult) {
 	p, err := Start(spec.Config)
 	if err != nil {
 		res.Err = err.Error()
+		if _, again := Start(spec.Config); again != nil {
+			res.AgainErr = again.Error()
+		}
 		return res
 	}
 	res.Ports, res.Lcores = p.Ports(), p.Lcores()
@@ -176,6 +185,11 @@ func childRun(spec *childSpec) (res childResult) {
 	}
 	res.StopTook = time.Since(start)
 	res.Stats = p.Stats()
+	if spec.StartAgain {
+		if _, err := Start(spec.Config); err != nil {
+			res.AgainErr = err.Error()
+		}
+	}
 	for _, err := range errs {
 		if err != nil && res.Err == "" {
 			res.Err = err.Error()

@@ -4,6 +4,7 @@ package dpdk
 
 /*
 #include "sg_plane.h"
+#include "sg_port.h"
 */
 import "C"
 
@@ -74,4 +75,12 @@ func cRecordOffsets() []uintptr {
 		out[i] = uintptr(o)
 	}
 	return out
+}
+
+// chooseRSS returns the rss_hf a port gets when its device offers the
+// offered hash functions, and the mode that gives.
+func chooseRSS(offered uint64) (uint64, RSS) {
+	var kind C.uint32_t
+	hf := C.sg_choose_rss(C.uint64_t(offered), &kind)
+	return uint64(hf), RSS(kind)
 }

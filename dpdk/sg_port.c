@@ -20,7 +20,7 @@ struct rte_mempool *sg_pool_create(const char *name, uint32_t n, int socket)
  * the source address only when it can, so that all of a prober's packets
  * meet on one queue. Returns 0 when the device offers no IPv4 hashing.
  */
-static uint64_t choose_rss(uint64_t offered, uint32_t *kind)
+uint64_t sg_choose_rss(uint64_t offered, uint32_t *kind)
 {
 	const uint64_t v4 = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 |
 			    RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV4_UDP |
@@ -60,7 +60,7 @@ int sg_port_setup(uint16_t port, uint16_t rx_queues, uint16_t rx_desc, struct rt
 
 	memset(&conf, 0, sizeof(conf));
 	if (rx_queues > 1) {
-		uint64_t hf = choose_rss(dev.flow_type_rss_offloads, &info->rss);
+		uint64_t hf = sg_choose_rss(dev.flow_type_rss_offloads, &info->rss);
 		if (hf != 0) {
 			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 			conf.rx_adv_conf.rss_conf.rss_hf = hf;

@@ -30,6 +30,8 @@ struct sg_port_stats {
 /* Configures and starts a port; returns 0 or a negative errno. */
 int sg_port_setup(uint16_t port, uint16_t rx_queues, uint16_t rx_desc, struct rte_mempool *mp,
 		  int promisc, struct sg_port_info *info);
+/* The RSS hash functions for a device offering these; *kind gets SG_RSS_*. */
+uint64_t sg_choose_rss(uint64_t offered, uint32_t *kind);
 int sg_port_stats(uint16_t port, struct sg_port_stats *out);
 int sg_port_stop(uint16_t port);
 int sg_errno(void);
