@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"scanguard/alert"
+	"scanguard/capture"
+	"scanguard/config"
+	"scanguard/detector"
+	"scanguard/fusion"
+	"scanguard/record"
+)
+
+// analysis is one offline run: a detector, the suppression of repeats and
+// the JSON-lines output, fed file after file.
+type analysis struct {
+	det      *detector.Detector
+	sup      *alert.Suppressor
+	cfg      *config.Config
+	out      *bufio.Writer
+	enc      *json.Encoder
+	parser   record.Parser
+	verdicts []fusion.Verdict
+	alerted  map[uint32]alert.Alert
+	alerts   int
+	packets  int
+}
+
+// analyzeCmd is `scanguard analyze [-c config.yaml] FILE...`.
+func analyzeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("c", "", "configuration `file` (default: built-in)")
+	top := fs.Int("top", 20, "sources to list in the summary")
+	quiet := fs.Bool("q", false, "no summary or progress on stderr")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: scanguard analyze [-c config.yaml] FILE...")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	a, err := newAnalysis(*cfgPath, stdout)
+	if err != nil {
+		return err
+	}
+
+	// A file that breaks is reported and the others still run: alerts
+	// already found are written as they are found, never held back.
+	var errs []error
+	showProgress := !*quiet && isTerminal(stderr)
+	for i, path := range fs.Args() {
+		if err := a.file(ctx, path, i, fs.NArg(), showProgress, stderr); err != nil {
+			errs = append(errs, err)
+			if ctx.Err() != nil {
+				break
+			}
+		}
+	}
+	a.emit(a.det.Flush(a.verdicts[:0]))
+	if err := a.out.Flush(); err != nil {
+		errs = append(errs, fmt.Errorf("write alerts: %w", err))
+	}
+	if !*quiet {
+		a.summary(stderr, *top)
+	}
+	return errors.Join(errs...)
+}
+
+func newAnalysis(cfgPath string, stdout io.Writer) (*analysis, error) {
+	cfg := config.Default()
+	if cfgPath != "" {
+		var err error
+		if cfg, err = config.Load(cfgPath); err != nil {
+			return nil, err
+		}
+	}
+	db, err := cfg.FingerprintDB()
+	if err != nil {
+		return nil, err
+	}
+	det, err := detector.New(cfg.Detector, db, fusion.New(cfg.Fusion, db))
+	if err != nil {
+		return nil, err
+	}
+	sup, err := alert.NewSuppressor(cfg.Alert.Suppression)
+	if err != nil {
+		return nil, err
+	}
+	out := bufio.NewWriter(stdout)
+	return &analysis{det: det, sup: sup, cfg: &cfg, out: out, enc: json.NewEncoder(out),
+		alerted: map[uint32]alert.Alert{}}, nil
+}
+
+// file runs one capture through the detector.
+func (a *analysis) file(ctx context.Context, path string, i, n int, progress bool,
+	stderr io.Writer) error {
+	last := time.Now()
+	packets, err := capture.Records(path, &a.parser, func(batch []record.Record) error {
+		a.verdicts = a.det.Process(batch, a.verdicts[:0])
+		a.emit(a.verdicts)
+		if progress && time.Since(last) > 200*time.Millisecond {
+			last = time.Now()
+			fmt.Fprintf(stderr, "\r[%d/%d] %s: %d packets, %d alerts ", i+1, n, path,
+				a.packets, a.alerts)
+		}
+		return ctx.Err()
+	})
+	a.packets += packets
+	if progress {
+		fmt.Fprintf(stderr, "\r[%d/%d] %s: %d packets, %d alerts\n", i+1, n, path, a.packets,
+			a.alerts)
+	}
+	return err
+}
+
+// emit writes the verdicts that the suppressor lets through.
+func (a *analysis) emit(vs []fusion.Verdict) {
+	for i := range vs {
+		v := &vs[i]
+		switch a.sup.Admit(v) {
+		case alert.DecisionNew, alert.DecisionEscalated, alert.DecisionRenewed:
+		default:
+			continue
+		}
+		al := alert.Build(v, &a.cfg.Alert)
+		a.alerted[v.SrcIP] = al
+		a.alerts++
+		// Encoding a struct of plain fields cannot fail; a write error
+		// surfaces at Flush.
+		_ = a.enc.Encode(&al)
+	}
+}
+
+// summary prints the per-source table.
+func (a *analysis) summary(w io.Writer, top int) {
+	st := a.det.Stats()
+	pc := a.parser.Counters
+	fmt.Fprintf(w, "%d packets: %d IPv4 TCP, %d UDP, %d ICMP; skipped %d IPv6, %d other, "+
+		"%d fragments, %d truncated, %d malformed\n",
+		a.packets, pc.TCP, pc.UDP, pc.ICMP, pc.IPv6, pc.ARP+pc.OtherL3+pc.OtherL4+pc.UnknownLink,
+		pc.Fragments, pc.Truncated, pc.Malformed)
+	fmt.Fprintf(w, "%d probes from %d sources, %d suspects, %d evictions, %d alerts\n\n",
+		st.Probes, st.Sources, st.Suspects, st.Evictions+st.DetailEvictions, a.alerts)
+	fmt.Fprintf(w, "%-15s %-13s %-9s %-8s %8s  %-23s  %s\n",
+		"SOURCE", "VERDICT", "SEVERITY", "TOOL", "PROBES", "FIRST SEEN", "LAST SEEN")
+	for _, s := range a.det.Top(top) {
+		verdict, sev, tool := "-", "-", "-"
+		if al, ok := a.alerted[s.IP]; ok {
+			verdict, sev, tool = al.AlertType, al.Severity, al.Tool
+			if tool == "" {
+				tool = "?"
+			}
+		}
+		ip := netip.AddrFrom4([4]byte{byte(s.IP >> 24), byte(s.IP >> 16), byte(s.IP >> 8),
+			byte(s.IP)})
+		fmt.Fprintf(w, "%-15s %-13s %-9s %-8s %8d  %-23s  %s\n", ip, verdict, sev, tool,
+			s.Probes, alert.FormatTime(s.FirstSeenNs), alert.FormatTime(s.LastSeenNs))
+	}
+}
+
+// isTerminal reports whether w is a terminal, for the progress line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
+}
