@@ -96,5 +96,8 @@ func Parse(b []byte) (Config, error) {
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
+	if err := c.Fusion.Model.Load(); err != nil {
+		return Config{}, err
+	}
 	return c, nil
 }
