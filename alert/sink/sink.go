@@ -123,6 +123,7 @@ func newNetTransport(cfg *Config) *netTransport {
 		writeTimeout: cfg.WriteTimeout,
 		header: syslogHeader{
 			rfc3164:  cfg.Format == FormatRFC3164,
+			local:    cfg.Network == "unix" || cfg.Network == "unixgram",
 			facility: facilities[cfg.Facility],
 			hostname: host,
 			appName:  cfg.AppName,

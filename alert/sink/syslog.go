@@ -29,7 +29,11 @@ var facilities = map[string]int{
 
 // syslogHeader writes syslog headers for one configured sink.
 type syslogHeader struct {
-	rfc3164  bool
+	rfc3164 bool
+	// local leaves HOSTNAME out of RFC 3164 messages, as the C library
+	// does on /dev/log: a local daemon adds its own name and, by default,
+	// would read ours as the tag.
+	local    bool
 	facility int
 	hostname string
 	appName  string
@@ -44,7 +48,8 @@ type syslogHeader struct {
 // UTC with milliseconds.
 //
 // RFC 3164: "<PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PID]: MSG", the timestamp in
-// UTC since the format cannot carry a zone.
+// UTC since the format cannot carry a zone, and no HOSTNAME on a Unix
+// socket.
 func (h *syslogHeader) appendMessage(buf []byte, m *Message) []byte {
 	sev := int(m.Severity)
 	if sev < 0 || sev > SevDebug {
@@ -57,8 +62,10 @@ func (h *syslogHeader) appendMessage(buf []byte, m *Message) []byte {
 	if h.rfc3164 {
 		buf = t.AppendFormat(buf, time.Stamp)
 		buf = append(buf, ' ')
-		buf = append(buf, h.hostname...)
-		buf = append(buf, ' ')
+		if !h.local {
+			buf = append(buf, h.hostname...)
+			buf = append(buf, ' ')
+		}
 		buf = append(buf, h.appName...)
 		buf = append(buf, '[')
 		buf = append(buf, h.procID...)

@@ -7,6 +7,7 @@ import (
 	"net"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -36,6 +37,11 @@ func TestSyslogFormat(t *testing.T) {
 			"rfc3164",
 			syslogHeader{rfc3164: true, facility: 4, hostname: "probe-1", appName: "scanguard", procID: "42"},
 			"<34>Apr 16 10:30:45 probe-1 scanguard[42]: " + string(m.Body),
+		},
+		{
+			"rfc3164 local",
+			syslogHeader{rfc3164: true, local: true, facility: 4, hostname: "probe-1", appName: "scanguard", procID: "42"},
+			"<34>Apr 16 10:30:45 scanguard[42]: " + string(m.Body),
 		},
 		{
 			"rfc5424 empty fields",
@@ -139,7 +145,8 @@ func TestSyslogDelivery(t *testing.T) {
 				if m.Facility != 20 || m.Severity != SevCritical {
 					t.Errorf("facility %d severity %d, want 20 and 2", m.Facility, m.Severity)
 				}
-				if m.Hostname != "probe-1" || m.AppName != "scanguard" || m.ProcID == "" {
+				local := tc.format == FormatRFC3164 && strings.HasPrefix(tc.network, "unix")
+				if !local && m.Hostname != "probe-1" || m.AppName != "scanguard" || m.ProcID == "" {
 					t.Errorf("header host %q app %q proc %q", m.Hostname, m.AppName, m.ProcID)
 				}
 				if tc.format == FormatRFC5424 {
