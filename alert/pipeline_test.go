@@ -85,7 +85,8 @@ func TestPipeline(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Source.ASN != "AS64500" || got.Source.ASOrg != "Example Scanning Ltd" || got.Source.Geo != "" {
+	src := got.Source
+	if src.ASN != "AS64500" || src.ASOrg != "Example Scanning Ltd" || src.Geo != "" {
 		t.Errorf("source %+v, want AS64500 and no geo", got.Source)
 	}
 	if got.AlertType != "MASSCAN_SCAN" || got.Timestamp != "2026-04-16T10:30:45.123Z" {
@@ -107,7 +108,8 @@ func TestPipeline(t *testing.T) {
 			t.Errorf("alert count %d = %+v, want %+v", i, stats.Alerts[i], wantCounts[i])
 		}
 	}
-	if stats.Suppress.Decisions[DecisionAllowed] != 1 || stats.Suppress.Decisions[DecisionDuplicate] != 1 {
+	dec := stats.Suppress.Decisions
+	if dec[DecisionAllowed] != 1 || dec[DecisionDuplicate] != 1 {
 		t.Errorf("suppression stats %+v", stats.Suppress)
 	}
 	if len(stats.Sinks) != 1 || stats.Sinks[0].Name != "writer" {

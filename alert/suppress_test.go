@@ -79,7 +79,8 @@ func TestSuppressorConfidenceStepOff(t *testing.T) {
 func TestSuppressorBoundedMemory(t *testing.T) {
 	s := newSuppressor(t, func(c *SuppressConfig) { c.MaxSources = 3 })
 	for i := range 10 {
-		if got := s.Admit(verdictAt(ip4(10, 0, 0, byte(i)), float64(i), fusion.SeverityHigh, 80)); got != DecisionNew {
+		v := verdictAt(ip4(10, 0, 0, byte(i)), float64(i), fusion.SeverityHigh, 80)
+		if got := s.Admit(v); got != DecisionNew {
 			t.Fatalf("source %d: got %v, want new", i, got)
 		}
 	}
@@ -89,7 +90,8 @@ func TestSuppressorBoundedMemory(t *testing.T) {
 	}
 	// The three most recent are still remembered; the oldest was forgotten
 	// and alerts afresh.
-	if got := s.Admit(verdictAt(ip4(10, 0, 0, 9), 11, fusion.SeverityHigh, 80)); got != DecisionDuplicate {
+	recent := verdictAt(ip4(10, 0, 0, 9), 11, fusion.SeverityHigh, 80)
+	if got := s.Admit(recent); got != DecisionDuplicate {
 		t.Errorf("recent source: got %v, want duplicate", got)
 	}
 	if got := s.Admit(verdictAt(ip4(10, 0, 0, 0), 11, fusion.SeverityHigh, 80)); got != DecisionNew {
@@ -115,6 +117,7 @@ func TestSuppressorAllowAndSensitivity(t *testing.T) {
 		return v
 	}
 	high, low := fusion.SeverityHigh, fusion.SeverityLow
+	at := func(ip uint32) *fusion.Verdict { return verdictAt(ip, 0, high, 90) }
 	tests := []struct {
 		name string
 		v    *fusion.Verdict
@@ -122,9 +125,9 @@ func TestSuppressorAllowAndSensitivity(t *testing.T) {
 	}{
 		{"allowed cidr", verdictAt(ip4(192, 0, 2, 5), 0, high, 90), DecisionAllowed},
 		{"outside cidr", verdictAt(ip4(192, 0, 2, 16), 0, high, 90), DecisionNew},
-		{"allowed ports", withPorts(verdictAt(ip4(198, 51, 100, 9), 0, high, 90), 40000, 40016), DecisionAllowed},
-		{"ports outside", withPorts(verdictAt(ip4(198, 51, 100, 10), 0, high, 90), 40000, 50000), DecisionNew},
-		{"port anywhere", withPorts(verdictAt(ip4(203, 0, 113, 1), 0, high, 90), 61000, 61000), DecisionAllowed},
+		{"allowed ports", withPorts(at(ip4(198, 51, 100, 9)), 40000, 40016), DecisionAllowed},
+		{"ports outside", withPorts(at(ip4(198, 51, 100, 10)), 40000, 50000), DecisionNew},
+		{"port anywhere", withPorts(at(ip4(203, 0, 113, 1)), 61000, 61000), DecisionAllowed},
 		{"below global", verdictAt(ip4(203, 0, 113, 2), 0, low, 90), DecisionBelowSeverity},
 		{"below cidr", verdictAt(ip4(10, 9, 0, 1), 0, high, 90), DecisionBelowSeverity},
 		{"critical in cidr", verdictAt(ip4(10, 9, 0, 2), 0, fusion.SeverityCritical, 95), DecisionNew},

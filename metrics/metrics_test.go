@@ -33,7 +33,10 @@ func testSources(timer *BatchTimer) Sources {
 		Sinks: func() []Sink {
 			return []Sink{
 				{Name: "stdout", Capacity: 4096, Sent: 3},
-				{Name: "syslog", Depth: 2, Capacity: 16, Sent: 1, Dropped: 4, Errors: 2, Reconnects: 1, Connected: true},
+				{
+					Name: "syslog", Depth: 2, Capacity: 16, Sent: 1, Dropped: 4,
+					Errors: 2, Reconnects: 1, Connected: true,
+				},
 			}
 		},
 		Batches: func() HistogramSnapshot { return timer.Snapshot() },
@@ -108,7 +111,9 @@ scanguard_batch_duration_seconds_bucket{le="+Inf"} 3
 scanguard_batch_duration_seconds_sum 1.0000038
 scanguard_batch_duration_seconds_count 3
 `
-	if err := testutil.CollectAndCompare(c, strings.NewReader(wantHist), "scanguard_batch_duration_seconds"); err != nil {
+	err := testutil.CollectAndCompare(c, strings.NewReader(wantHist),
+		"scanguard_batch_duration_seconds")
+	if err != nil {
 		t.Error(err)
 	}
 	problems, err := testutil.CollectAndLint(c)
@@ -125,7 +130,10 @@ func TestCollectorNilSources(t *testing.T) {
 }
 
 func TestParseDropsCoverSkipped(t *testing.T) {
-	c := record.Counters{IPv6: 1, ARP: 2, OtherL3: 3, OtherL4: 4, Fragments: 5, Truncated: 6, Malformed: 7, UnknownLink: 8}
+	c := record.Counters{
+		IPv6: 1, ARP: 2, OtherL3: 3, OtherL4: 4,
+		Fragments: 5, Truncated: 6, Malformed: 7, UnknownLink: 8,
+	}
 	var sum uint64
 	for _, d := range ParseDrops(c) {
 		sum += d.Value

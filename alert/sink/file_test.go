@@ -139,7 +139,10 @@ func TestSendNeverBlocks(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
-	good := []Config{Default(), syslogConfig("tcp", "127.0.0.1:514", FormatRFC3164, FramingNonTransparent)}
+	good := []Config{
+		Default(),
+		syslogConfig("tcp", "127.0.0.1:514", FormatRFC3164, FramingNonTransparent),
+	}
 	for _, c := range good {
 		if err := c.Validate(); err != nil {
 			t.Errorf("Validate(%+v) = %v", c, err)
@@ -151,7 +154,10 @@ func TestConfigValidate(t *testing.T) {
 	bad.QueueSize = 0
 	bad.BackoffMax = time.Nanosecond
 	err := bad.ValidateAt("alert.sinks[2]")
-	for _, p := range []string{"network", "address", "format", "framing", "facility", "app_name", "queue_size", "backoff_max"} {
+	for _, p := range []string{
+		"network", "address", "format", "framing", "facility", "app_name",
+		"queue_size", "backoff_max",
+	} {
 		if err == nil || !strings.Contains(err.Error(), "alert.sinks[2]."+p+":") {
 			t.Errorf("ValidateAt = %v, want a problem at alert.sinks[2].%s", err, p)
 		}

@@ -216,7 +216,9 @@ func (r *receiver) messages() ([]received, []error) {
 }
 
 // waitFor waits until cond holds on the messages, or fails after timeout.
-func (r *receiver) waitFor(timeout time.Duration, what string, cond func([]received) bool) []received {
+func (r *receiver) waitFor(
+	timeout time.Duration, what string, cond func([]received) bool,
+) []received {
 	r.t.Helper()
 	deadline := time.After(timeout)
 	for {

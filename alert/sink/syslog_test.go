@@ -35,12 +35,17 @@ func TestSyslogFormat(t *testing.T) {
 		},
 		{
 			"rfc3164",
-			syslogHeader{rfc3164: true, facility: 4, hostname: "probe-1", appName: "scanguard", procID: "42"},
+			syslogHeader{
+				rfc3164: true, facility: 4, hostname: "probe-1", appName: "scanguard", procID: "42",
+			},
 			"<34>Apr 16 10:30:45 probe-1 scanguard[42]: " + string(m.Body),
 		},
 		{
 			"rfc3164 local",
-			syslogHeader{rfc3164: true, local: true, facility: 4, hostname: "probe-1", appName: "scanguard", procID: "42"},
+			syslogHeader{
+				rfc3164: true, local: true, facility: 4,
+				hostname: "probe-1", appName: "scanguard", procID: "42",
+			},
 			"<34>Apr 16 10:30:45 scanguard[42]: " + string(m.Body),
 		},
 		{
@@ -59,7 +64,8 @@ func TestSyslogFormat(t *testing.T) {
 }
 
 func TestFrame(t *testing.T) {
-	if got, want := string(appendFrame(nil, []byte("<1>1 - - - - - x"), FramingOctetCounting)), "16 <1>1 - - - - - x"; got != want {
+	got := string(appendFrame(nil, []byte("<1>1 - - - - - x"), FramingOctetCounting))
+	if want := "16 <1>1 - - - - - x"; got != want {
 		t.Errorf("octet counting: got %q, want %q", got, want)
 	}
 	if got, want := string(appendFrame(nil, []byte("a"), FramingNonTransparent)), "a\n"; got != want {
@@ -102,12 +108,13 @@ func seqOf(t *testing.T, body string) int {
 
 func TestSyslogDelivery(t *testing.T) {
 	const n = 200
-	var cases []struct{ network, format, framing string }
+	type tcase struct{ network, format, framing string }
+	var cases []tcase
 	for _, network := range []string{"udp", "tcp", "unix", "unixgram"} {
 		for _, format := range []string{FormatRFC5424, FormatRFC3164} {
-			cases = append(cases, struct{ network, format, framing string }{network, format, FramingOctetCounting})
+			cases = append(cases, tcase{network, format, FramingOctetCounting})
 			if network == "tcp" {
-				cases = append(cases, struct{ network, format, framing string }{network, format, FramingNonTransparent})
+				cases = append(cases, tcase{network, format, FramingNonTransparent})
 			}
 		}
 	}
