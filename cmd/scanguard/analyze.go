@@ -44,8 +44,10 @@ func analyzeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	cfgPath := fs.String("c", "", "configuration `file` (default: built-in)")
 	top := fs.Int("top", 20, "sources to list in the summary")
 	quiet := fs.Bool("q", false, "no summary or progress on stderr")
+	each := fs.Bool("each", false, "analyze each file on its own, with fresh state")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: scanguard analyze [-c config.yaml] FILE...")
+		fmt.Fprintln(stderr, "usage: scanguard analyze [-c config.yaml] [-each] FILE...")
+		fmt.Fprintln(stderr, "Files are one capture in order unless -each is given.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -64,7 +66,25 @@ func analyzeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// already found are written as they are found, never held back.
 	var errs []error
 	showProgress := !*quiet && isTerminal(stderr)
+	finish := func() {
+		a.emit(a.det.Flush(a.verdicts[:0]))
+		if err := a.out.Flush(); err != nil {
+			errs = append(errs, fmt.Errorf("write alerts: %w", err))
+		}
+		if !*quiet {
+			a.summary(stderr, *top)
+		}
+	}
 	for i, path := range fs.Args() {
+		if *each && i > 0 {
+			finish()
+			if a, err = newAnalysis(*cfgPath, stdout); err != nil {
+				return err
+			}
+		}
+		if *each && !*quiet {
+			fmt.Fprintf(stderr, "== %s\n", path)
+		}
 		if err := a.file(ctx, path, i, fs.NArg(), showProgress, stderr); err != nil {
 			errs = append(errs, err)
 			if ctx.Err() != nil {
@@ -72,13 +92,7 @@ func analyzeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			}
 		}
 	}
-	a.emit(a.det.Flush(a.verdicts[:0]))
-	if err := a.out.Flush(); err != nil {
-		errs = append(errs, fmt.Errorf("write alerts: %w", err))
-	}
-	if !*quiet {
-		a.summary(stderr, *top)
-	}
+	finish()
 	return errors.Join(errs...)
 }
 
