@@ -49,10 +49,16 @@ func readAll(t testing.TB, path string) (record.LinkType, []packet) {
 func writeFile(t testing.TB, name string, b []byte) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatalf("write %s: %v", name, err)
-	}
+	writeFileAt(t, path, b)
 	return path
+}
+
+// writeFileAt writes b to path.
+func writeFileAt(t testing.TB, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatalf("write %s: %v", path, err)
+	}
 }
 
 // pcapBytes writes packets as a classic pcap with gopacket's writer. The

@@ -49,6 +49,7 @@ type ngGuard struct {
 	pending []byte // validated bytes not yet read by gopacket
 	off     int    // read position in pending
 	err     error  // sticky error, returned once pending is drained
+	hdr     [12]byte
 
 	order  binary.ByteOrder
 	ifaces []ngIface
@@ -111,7 +112,7 @@ func corrupt(format string, args ...any) error {
 
 // loadBlock reads one block, checks it, and appends it to pending.
 func (g *ngGuard) loadBlock() error {
-	var hdr [12]byte
+	hdr := &g.hdr
 	if _, err := io.ReadFull(g.r, hdr[:8]); err != nil {
 		if errors.Is(err, io.EOF) {
 			return io.EOF // clean end between blocks
