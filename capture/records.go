@@ -18,7 +18,8 @@ const BatchSize = 256
 // corrupt, the Records parsed before the fault are handed to fn first, and
 // the *ReadError is returned. An error from fn stops the reading and is
 // returned as is.
-func Records(path string, p *record.Parser, fn func(batch []record.Record) error) (packets int, err error) {
+func Records(path string, p *record.Parser,
+	fn func(batch []record.Record) error) (packets int, err error) {
 	r, err := Open(path)
 	if err != nil {
 		return 0, err
