@@ -192,3 +192,25 @@ func TestSuppressWindowIsCaptureTime(t *testing.T) {
 		t.Errorf("at window end: %v", got)
 	}
 }
+
+// FuzzParsePorts checks that any port list either fails with ErrBadPorts or
+// gives ordered ranges.
+func FuzzParsePorts(f *testing.F) {
+	for _, s := range []string{"53", "40000-40100", "1,2-3, 4 - 5", "", "-", "9-1", "70000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ranges, err := parsePorts(s)
+		if err != nil {
+			if !errors.Is(err, ErrBadPorts) {
+				t.Errorf("parsePorts(%q) error %v does not wrap ErrBadPorts", s, err)
+			}
+			return
+		}
+		for _, r := range ranges {
+			if r.lo > r.hi {
+				t.Errorf("parsePorts(%q) gave %d-%d", s, r.lo, r.hi)
+			}
+		}
+	})
+}
