@@ -3,6 +3,7 @@ package fusion
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"scanguard/ml"
 )
@@ -121,10 +122,14 @@ func (f *Fuser) consult(ev *Evidence, v *Verdict, c *candidate) {
 	switch {
 	case p >= mc.Threshold:
 		c.methods |= MethodMLModel
-		c.confidence = max(c.confidence, int(100*p))
+		c.confidence = max(c.confidence, percent(p))
 	case p < mc.RejectBelow && c.methods&packetLayer == 0:
 		c.methods |= MethodMLModel
 		c.action, c.severity = "ignore", SeverityLow
-		c.confidence = min(c.confidence, int(100*p))
+		c.confidence = min(c.confidence, percent(p))
 	}
 }
+
+// percent is p in whole percent, rounded down; the epsilon keeps 0.97 from
+// becoming 96 through its binary representation.
+func percent(p float64) int { return int(math.Floor(100*p + 1e-9)) }

@@ -56,6 +56,8 @@ type Model struct {
 	// Tools, when present, names the most likely tool of a scanner.
 	Tools    *Tools   `json:"tools,omitempty"`
 	Training Training `json:"training"`
+
+	inv []float64 // 1 / Scale, so scoring multiplies instead of dividing
 }
 
 // Tools is a one-against-the-rest classifier per class ("benign",
@@ -101,6 +103,10 @@ func Parse(b []byte) (*Model, error) {
 	}
 	if err := m.check(); err != nil {
 		return nil, err
+	}
+	m.inv = make([]float64, len(m.Scale))
+	for i, s := range m.Scale {
+		m.inv[i] = 1 / s
 	}
 	return &m, nil
 }
@@ -151,7 +157,8 @@ func (m *Model) CheckFeatures(names []string) error {
 // Standardize maps a raw feature value onto the scale the weights were fit
 // on: (v - center) / scale, clipped to ±Clip. A NaN (a statistic that could
 // not be computed) maps to 0, the training mean, so it moves the score
-// neither way. Training and inference both go through it.
+// neither way. Training uses it; Prob computes the same with the scale's
+// reciprocal.
 func Standardize(v, center, scale float64) float64 {
 	if v != v {
 		return 0
@@ -185,8 +192,12 @@ func (m *Model) Tool(x []float64) (string, float64) {
 // dot is the weighted sum of x's standardised values.
 func (m *Model) dot(w, x []float64) float64 {
 	z := 0.0
-	for i := range w {
-		z += w[i] * Standardize(x[i], m.Center[i], m.Scale[i])
+	c, inv := m.Center[:len(w)], m.inv[:len(w)]
+	for i, v := range x[:len(w)] {
+		if v != v {
+			continue
+		}
+		z += w[i] * max(-Clip, min(Clip, (v-c[i])*inv[i]))
 	}
 	return z
 }
