@@ -3,19 +3,18 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
-
-	"gopkg.in/yaml.v3"
 
 	"scanguard/alert"
 	"scanguard/detector"
 	"scanguard/detector/fingerprint"
+	"scanguard/dpdk"
+	"scanguard/engine"
 	"scanguard/fusion"
+	"scanguard/metrics"
 )
 
 // Config is the whole configuration.
@@ -29,6 +28,12 @@ type Config struct {
 	Detector     detector.Config `yaml:"detector"`
 	Fusion       fusion.Config   `yaml:"fusion"`
 	Alert        alert.Config    `yaml:"alert"`
+	// Engine sizes the live workers' batches and queues (scanguard run).
+	Engine  engine.Config  `yaml:"engine"`
+	Source  SourceConfig   `yaml:"source"`
+	DPDK    dpdk.Config    `yaml:"dpdk"`
+	Metrics metrics.Config `yaml:"metrics"`
+	Log     LogConfig      `yaml:"log"`
 }
 
 // Default returns the shipped configuration.
@@ -38,6 +43,11 @@ func Default() Config {
 		Detector: detector.Default(),
 		Fusion:   fusion.Default(),
 		Alert:    alert.Default(),
+		Engine:   engine.Default(),
+		Source:   defaultSource(),
+		DPDK:     dpdk.Default(),
+		Metrics:  metrics.Default(),
+		Log:      defaultLog(),
 	}
 }
 
@@ -48,9 +58,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("workers: must be within 0..256"))
 	}
 	errs = append(errs, c.Detector.Validate("detector"), c.Fusion.Validate("fusion"))
-	if err := c.Alert.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("alert: %w", err))
-	}
+	// The alert stage's errors carry their full paths already.
+	errs = append(errs, c.Alert.Validate())
+	errs = append(errs, c.validateLive()...)
 	return errors.Join(errs...)
 }
 
@@ -85,15 +95,16 @@ func Load(path string) (Config, error) {
 	return c, nil
 }
 
-// Parse decodes YAML over the defaults and validates the result.
+// Parse decodes YAML over the defaults and validates the result. It
+// reports every problem at once: unknown keys and mistyped values with
+// their lines and paths, then what Validate finds.
 func Parse(b []byte) (Config, error) {
 	c := Default()
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return Config{}, fmt.Errorf("decode: %w", err)
-	}
+	errs := decodeStrict(b, &c)
 	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
 		return Config{}, err
 	}
 	if err := c.Fusion.Model.Load(); err != nil {
