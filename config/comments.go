@@ -9,7 +9,7 @@ var comments = map[string]string{
 	"fingerprints": "Fingerprint database (YAML). Empty: the database built into " +
 		"the binary (masscan, zmap, nmap, hping3, mirai ... with version ranges).",
 
-	"detector":             "The per-source state table and when decisions are taken.",
+	"detector": "The per-source state table and when decisions are taken.",
 	"detector.max_sources": "Hot tier: 32 bytes per source seen, rounded up to a power " +
 		"of two. When full, the stalest source of the bucket is evicted, so a flood of " +
 		"spoofed sources never grows memory past this.",
@@ -59,7 +59,7 @@ var comments = map[string]string{
 		"carry data: scanners do not use their connections.",
 	"fusion.vote.severity": "Severity of a vote detection.",
 
-	"fusion.early": "Early detection at 10-20 probes (seed 8.1).",
+	"fusion.early":            "Early detection at 10-20 probes (seed 8.1).",
 	"fusion.early.min_probes": "First probe count the early score is taken at.",
 	"fusion.early.max_probes": "Last probe count the early score is taken at.",
 	"fusion.early.fingerprint_high": "Average fingerprint score that earns " +
@@ -127,20 +127,20 @@ var comments = map[string]string{
 		"below which the order is random.",
 	"fusion.signals.dst_max_order_correlation": "|Spearman rho| of arrival order " +
 		"against target below which the order is random.",
-	"fusion.signals.dst_min_samples":  "Destinations needed for the order tests.",
-	"fusion.signals.fan_out_targets":  "Distinct targets that make fan-out (seed 4.1).",
-	"fusion.signals.rate_cv_max":      "Coefficient of variation of fixed-rate sending (seed 4.2).",
-	"fusion.signals.unanswered_min":   "Share refused or unanswered that counts as refusals.",
-	"fusion.model":                    "The ML second opinion (seed 3.3, 5).",
-	"fusion.model.enabled":            "Consult the model; off: rules alone.",
-	"fusion.model.path":               "Model file from `scanguard train`; empty: the built-in one.",
-	"fusion.model.threshold":          "Probability that confirms an alerting verdict.",
+	"fusion.signals.dst_min_samples": "Destinations needed for the order tests.",
+	"fusion.signals.fan_out_targets": "Distinct targets that make fan-out (seed 4.1).",
+	"fusion.signals.rate_cv_max":     "Coefficient of variation of fixed-rate sending (seed 4.2).",
+	"fusion.signals.unanswered_min":  "Share refused or unanswered that counts as refusals.",
+	"fusion.model":                   "The ML second opinion (seed 3.3, 5).",
+	"fusion.model.enabled":           "Consult the model; off: rules alone.",
+	"fusion.model.path":              "Model file from `scanguard train`; empty: the built-in one.",
+	"fusion.model.threshold":         "Probability that confirms an alerting verdict.",
 	"fusion.model.reject_below": "Probability under which a verdict resting on " +
 		"behaviour alone is withdrawn; packet-layer verdicts never are.",
 	"fusion.model.min_probes": "Probes before the model is consulted.",
 
-	"alert":                "What becomes of verdicts: alerts, suppression, enrichment, sinks.",
-	"alert.recommendation": "The alert's recommendation per severity.",
+	"alert":                         "What becomes of verdicts: alerts, suppression, enrichment, sinks.",
+	"alert.recommendation":          "The alert's recommendation per severity.",
 	"alert.recommendation.critical": "For critical verdicts.",
 	"alert.recommendation.high":     "For high verdicts.",
 	"alert.recommendation.medium":   "For medium verdicts.",
@@ -199,7 +199,7 @@ var comments = map[string]string{
 	"engine.idle_flush": "After this long without packets a worker takes a last " +
 		"decision on suspects that probed since their previous one; 0: never.",
 
-	"source":      "Where `scanguard run` reads packets.",
+	"source": "Where `scanguard run` reads packets.",
 	"source.type": "afpacket (any Linux interface), dpdk (the dpdk section; a binary " +
 		"built with -tags dpdk) or pcap (replay files through the live engine).",
 	"source.afpacket":           "AF_PACKET with TPACKET_V3 rings; needs CAP_NET_RAW.",
@@ -221,7 +221,7 @@ var comments = map[string]string{
 	"source.pcap.files": "pcap or pcapng files, gzip or not, read in order.",
 	"source.pcap.speed": "1: real time, 10: ten times faster, 0: as fast as possible.",
 
-	"dpdk": "DPDK data plane (source.type: dpdk). Needs a binary built with -tags dpdk.",
+	"dpdk":     "DPDK data plane (source.type: dpdk). Needs a binary built with -tags dpdk.",
 	"dpdk.eal": "Options of rte_eal_init.",
 	"dpdk.eal.lcores": "Lcores: a list (0-2), a mask (0x6) or an lcore@cpu map. The " +
 		"first is the main lcore; the others poll.",
