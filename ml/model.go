@@ -101,14 +101,23 @@ func Parse(b []byte) (*Model, error) {
 	if m.Format != Format {
 		return nil, fmt.Errorf("%w: format %q", ErrFormat, m.Format)
 	}
-	if err := m.check(); err != nil {
+	if err := m.Compile(); err != nil {
 		return nil, err
+	}
+	return &m, nil
+}
+
+// Compile checks that m's vectors agree and prepares it for Prob. Parse
+// calls it; a Model built in code must be compiled before it is used.
+func (m *Model) Compile() error {
+	if err := m.check(); err != nil {
+		return err
 	}
 	m.inv = make([]float64, len(m.Scale))
 	for i, s := range m.Scale {
 		m.inv[i] = 1 / s
 	}
-	return &m, nil
+	return nil
 }
 
 // check reports the first inconsistency in m.
@@ -167,8 +176,8 @@ func Standardize(v, center, scale float64) float64 {
 }
 
 // Prob returns the model's probability that the source whose features are
-// x is a scanner. x must hold len(m.Features) values (see CheckFeatures).
-// It does not allocate.
+// x is a scanner. x must hold len(m.Features) values (see CheckFeatures),
+// and m must come from Parse or Compile. It does not allocate.
 func (m *Model) Prob(x []float64) float64 {
 	return sigmoid(m.Bias + m.dot(m.Weights, x))
 }

@@ -63,6 +63,9 @@ func fitModel(samples []Sample, classes []string, l2 float64, tools bool) (*ml.M
 			return nil, err
 		}
 	}
+	if err := m.Compile(); err != nil {
+		return nil, fmt.Errorf("fit model: %w", err)
+	}
 	return m, nil
 }
 
