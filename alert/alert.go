@@ -150,7 +150,7 @@ func Build(v *fusion.Verdict, cfg *Config) Alert {
 	f.DistinctPorts = e.DistinctPorts
 	f.DstIPEntropy = round(e.DstIPEntropy, 2)
 	f.DstPortEntropy = round(e.DstPortEntropy, 2)
-	f.SeqAutocorr = round(e.SeqAutocorr, 3)
+	f.SeqAutocorr = roundSigned(e.SeqAutocorr, 3)
 	f.OrderCorrelation = round(e.OrderCorrelation, 3)
 	f.SequentialShare = round(e.SequentialShare, 3)
 	f.InvariantHits = e.InvariantHits
@@ -186,6 +186,17 @@ func PortRange(lo, hi uint16) string {
 
 // round returns x rounded to the given decimals, or nil when x is negative
 // (not computed) or not a number.
+// roundSigned is round for a statistic that can be negative, such as an
+// autocorrelation; only NaN and infinities mean "not computed".
+func roundSigned(x float64, decimals int) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	p := math.Pow10(decimals)
+	r := math.Round(x*p) / p
+	return &r
+}
+
 func round(x float64, decimals int) *float64 {
 	if x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
 		return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -57,7 +58,7 @@ func unnamedVerdict() fusion.Verdict {
 			LastSeenNs:  t0 + 999_999, // rounds down to .000
 			Probes:      12, SYNs: 12,
 			FingerprintAvg: -1, FingerprintEntry: -1, InvariantEntry: -1,
-			SeqAutocorr: -1, IPIDIncRatio: -1,
+			SeqAutocorr: math.NaN(), IPIDIncRatio: -1,
 			SrcPortUnique: 1, SrcPortEntropy: 3.58496, SrcPortSamples: 12,
 			SrcPortMin: 60999, SrcPortMax: 32768,
 			TargetUnique: 1, DstIPEntropy: -1, DstPortEntropy: -1,
@@ -78,7 +79,7 @@ func icmpVerdict() fusion.Verdict {
 			SrcIP: ip4(192, 0, 2, 200), FirstSeenNs: t0, LastSeenNs: t0 + 1e9,
 			Probes: 300, FingerprintAvg: -1, IPIDIncRatio: 0.99,
 			SrcPortUnique: -1, SrcPortEntropy: -1, TargetUnique: 0.5,
-			DstIPEntropy: 8, DstPortEntropy: 0, SeqAutocorr: -1,
+			DstIPEntropy: 8, DstPortEntropy: 0, SeqAutocorr: math.NaN(),
 			SequentialShare: 0.97, OrderCorrelation: 0.99, RateCV: 0.004,
 			DistinctDsts: 300,
 		},

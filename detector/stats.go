@@ -140,13 +140,13 @@ func intervalCV(ts []int64, maxGapNs int64, minGaps int) (cv, mean, std float64)
 	return std / mean, mean, std
 }
 
-// lag1Autocorr returns the lag-1 autocorrelation of xs, -1 when it cannot
-// be computed (fewer than two values) and 1 when xs is constant (a constant
-// series is perfectly predictable).
+// lag1Autocorr returns the lag-1 autocorrelation of xs, NaN when it cannot
+// be computed (fewer than two values; -1 is a real autocorrelation) and 1
+// when xs is constant (a constant series is perfectly predictable).
 func lag1Autocorr(xs []uint32) float64 {
 	n := len(xs)
 	if n < 2 {
-		return -1
+		return math.NaN()
 	}
 	mean := 0.0
 	for _, x := range xs {

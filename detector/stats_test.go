@@ -100,6 +100,9 @@ func TestSequenceAndIPIDTests(t *testing.T) {
 	if a := lag1Autocorr(counter); a < 0.9 {
 		t.Errorf("time-driven sequence numbers: autocorrelation %v, want near 1", a)
 	}
+	if a := lag1Autocorr([]uint32{7}); !math.IsNaN(a) {
+		t.Errorf("one value: %v, want NaN", a)
+	}
 	if a := lag1Autocorr([]uint32{7, 7, 7}); a != 1 {
 		t.Errorf("constant: %v, want 1", a)
 	}

@@ -1,5 +1,7 @@
 package fusion
 
+import "math"
+
 // candidate is one rule's proposal for a verdict.
 type candidate struct {
 	rule       string
@@ -154,7 +156,7 @@ func (f *Fuser) early(ev *Evidence) (int, Method) {
 func (f *Fuser) signals(ev *Evidence) Method {
 	s := &f.cfg.Signals
 	var m Method
-	if ev.SeqConstant || ev.SeqAutocorr >= 0 && ev.Probes >= s.SeqMinSamples &&
+	if ev.SeqConstant || !math.IsNaN(ev.SeqAutocorr) && ev.Probes >= s.SeqMinSamples &&
 		ev.SeqAutocorr < s.SeqMaxAutocorr {
 		m |= MethodSYNCookie
 	}

@@ -80,7 +80,8 @@ func ParseSeverity(s string) (Severity, bool) {
 
 // Evidence is what the engines know about one source at a decision point.
 // Ratios are in [0, 1]; entropies are in bits; a statistic that could not be
-// computed (too few samples) is negative.
+// computed (too few samples) is negative, except SeqAutocorr, which can be
+// negative and is NaN instead.
 type Evidence struct {
 	SrcIP       uint32
 	FirstSeenNs int64 // first probe

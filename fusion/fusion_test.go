@@ -1,6 +1,7 @@
 package fusion
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -21,7 +22,7 @@ func entryIndex(t *testing.T, db *fingerprint.DB, name string) int {
 
 // base is evidence that triggers nothing: a quiet source.
 func base() Evidence {
-	return Evidence{FingerprintEntry: -1, InvariantEntry: -1, RateCV: -1, SeqAutocorr: -1,
+	return Evidence{FingerprintEntry: -1, InvariantEntry: -1, RateCV: -1, SeqAutocorr: math.NaN(),
 		IPIDIncRatio: -1, SequentialShare: -1, OrderCorrelation: -1}
 }
 
