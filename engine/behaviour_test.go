@@ -156,6 +156,8 @@ func TestPinnedWorkers(t *testing.T) {
 	cfg := engine.Default()
 	cfg.Workers, cfg.CPUs = 2, []int{0}
 	e := newEngineCfg(t, cfg, &buf)
+	var observed [2]int // each slot written by its own worker only
+	e.ObserveBatches(func(w int, d time.Duration) { observed[w]++ })
 	if err := e.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -163,8 +165,15 @@ func TestPinnedWorkers(t *testing.T) {
 	d.AddBatch(recs)
 	d.Flush()
 	stop(t, e)
-	if got := e.Stats().Total.Records; got != uint64(len(recs)) {
+	st := e.Stats()
+	if got := st.Total.Records; got != uint64(len(recs)) {
 		t.Errorf("records = %d, want %d", got, len(recs))
+	}
+	for w := range observed {
+		if uint64(observed[w]) != st.Workers[w].Batches {
+			t.Errorf("worker %d: observed %d batches, counted %d", w, observed[w],
+				st.Workers[w].Batches)
+		}
 	}
 }
 

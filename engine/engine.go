@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"scanguard/alert"
 	"scanguard/detector"
@@ -38,6 +39,8 @@ type Engine struct {
 	mu          sync.Mutex
 	stopped     bool
 	dispatchers int
+
+	observe func(worker int, d time.Duration)
 }
 
 // New makes cfg.Workers workers, each with its own detector built from dc,
@@ -81,6 +84,12 @@ func (e *Engine) SetFuser(f *fusion.Fuser) {
 		e.fuser.Store(f)
 	}
 }
+
+// ObserveBatches makes every worker call fn with the time each batch took,
+// for a histogram. fn is called from worker w's goroutine only, so a
+// per-worker histogram needs no lock. Set it before Start or before an
+// external loop drives the workers.
+func (e *Engine) ObserveBatches(fn func(worker int, d time.Duration)) { e.observe = fn }
 
 // Fuser returns the fuser the workers are switching to or use.
 func (e *Engine) Fuser() *fusion.Fuser { return e.fuser.Load() }

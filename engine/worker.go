@@ -137,6 +137,9 @@ func (w *Worker) Process(recs []record.Record) {
 	w.c.records.Add(uint64(len(recs)))
 	w.c.batches.Add(1)
 	w.c.busyNs.Add(ns)
+	if w.e.observe != nil {
+		w.e.observe(w.id, time.Duration(ns))
+	}
 	if ns > w.c.maxNs.Load() {
 		w.c.maxNs.Store(ns)
 	}
