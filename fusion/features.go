@@ -67,10 +67,7 @@ func Features(ev *Evidence) [NumFeatures]float64 {
 		x[20] = math.Log10(0.01 + ev.RateCV)
 	}
 	x[21] = share(ev.ScannerRSTs, n)
-	x[22] = nan
-	if ev.Probes >= 2 {
-		x[22] = math.Abs(ev.SeqAutocorr)
-	}
+	x[22] = math.Abs(ev.SeqAutocorr) // NaN when not computed
 	return x
 }
 

@@ -23,7 +23,7 @@ func constModel(t testing.TB, p float64) *ml.Model {
 	src := fmt.Sprintf(`{"format":%q,"version":"const","kind":"logistic_regression",
 "features":["%s"],"center":[%s],"scale":[%s],"weights":[%s],"bias":%v,
 "training":{"labels":[],"points":[],"captures":0,"sources":0,"scanner_sources":0,
-"benign_sources":0,"samples":0,"scanner_samples":0,"benign_samples":0,"l2":1,
+"benign_sources":0,"sampled_sources":0,"sampled_benign":0,"samples":0,"scanner_samples":0,"benign_samples":0,"l2":1,
 "cv":{"scheme":"","folds":0,"threshold":0.9,"tp":0,"fp":0,"tn":0,"fn":0,
 "precision":0,"recall":0,"log_loss":0},"note":""}}`,
 		ml.Format, strings.Join(FeatureNames[:], `","`), zeros, ones, zeros,

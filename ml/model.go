@@ -215,10 +215,10 @@ func (m *Model) dot(w, x []float64) float64 {
 // data and cross-validated figures.
 func (m *Model) Summary() string {
 	t := &m.Training
-	return fmt.Sprintf("%s: %d features; trained on %d samples from %d sources "+
-		"(%d scanners, %d benign) in %d captures; %s precision %.3f recall %.3f",
-		m.Version, len(m.Features), t.Samples, t.Sources, t.ScannerSources,
-		t.BenignSources, t.Captures, t.CV.Scheme, t.CV.Precision, t.CV.Recall)
+	return fmt.Sprintf("%s: %d features; %d samples from %d of %d labelled sources "+
+		"(%d of %d benign) in %d captures; %s: precision %.3f, recall %.3f at p >= %.2f",
+		m.Version, len(m.Features), t.Samples, t.SampledSources, t.Sources, t.SampledBenign,
+		t.BenignSources, t.Captures, t.CV.Scheme, t.CV.Precision, t.CV.Recall, t.CV.Threshold)
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

@@ -16,7 +16,7 @@ import (
 const tiny = `{"format":"scanguard-model/1","version":"t","kind":"logistic_regression",
 "features":["a","b"],"center":[1,0],"scale":[2,1],"weights":[2,-1],"bias":1,
 "training":{"labels":[],"points":[],"captures":0,"sources":0,"scanner_sources":0,
-"benign_sources":0,"samples":0,"scanner_samples":0,"benign_samples":0,"l2":1,
+"benign_sources":0,"sampled_sources":0,"sampled_benign":0,"samples":0,"scanner_samples":0,"benign_samples":0,"l2":1,
 "cv":{"scheme":"","folds":0,"threshold":0.9,"tp":0,"fp":0,"tn":0,"fn":0,
 "precision":0,"recall":0,"log_loss":0},"note":""}}`
 

@@ -13,6 +13,11 @@ type Training struct {
 	Sources        int      `json:"sources"`
 	ScannerSources int      `json:"scanner_sources"`
 	BenignSources  int      `json:"benign_sources"`
+	// SampledSources and SampledBenign count the sources that reached a
+	// decision point and so gave samples: a source the detector never
+	// promotes, or that stops before the first point, gives none.
+	SampledSources int `json:"sampled_sources"`
+	SampledBenign  int `json:"sampled_benign"`
 	Samples        int      `json:"samples"`
 	ScannerSamples int      `json:"scanner_samples"`
 	BenignSamples  int      `json:"benign_samples"`

@@ -168,16 +168,16 @@ func (r *Result) summary(labels []string) ml.Training {
 		Precision: round4(ratio(b.tp, b.tp+b.fp)), Recall: round4(ratio(b.tp, b.tp+b.fn)),
 		LogLoss: round4(logLoss(r.Samples, r.Held.prob)),
 	}
-	benignSeen := 0
+	t.SampledSources = len(seen)
 	for k := range seen {
 		if !r.isScan(k.capture, k.ip) {
-			benignSeen++
+			t.SampledBenign++
 		}
 	}
 	t.Note = fmt.Sprintf("small data: %d of %d labelled sources (%d of %d benign) reached "+
 		"a decision point, all from captures of one lab; a second opinion only: fusion lets "+
 		"it confirm rule verdicts or withdraw behaviour-only ones, never alert alone",
-		len(seen), t.Sources, benignSeen, t.BenignSources)
+		t.SampledSources, t.Sources, t.SampledBenign, t.BenignSources)
 	return t
 }
 
