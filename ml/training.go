@@ -18,9 +18,9 @@ type Training struct {
 	// promotes, or that stops before the first point, gives none.
 	SampledSources int `json:"sampled_sources"`
 	SampledBenign  int `json:"sampled_benign"`
-	Samples        int      `json:"samples"`
-	ScannerSamples int      `json:"scanner_samples"`
-	BenignSamples  int      `json:"benign_samples"`
+	Samples        int `json:"samples"`
+	ScannerSamples int `json:"scanner_samples"`
+	BenignSamples  int `json:"benign_samples"`
 	// L2 is the ridge penalty on the standardised weights; classes are
 	// weighted so that benign and scanner samples count equally.
 	L2 float64 `json:"l2"`
