@@ -30,6 +30,7 @@ type detail struct {
 	answered uint32
 	refused  uint32
 	payload  uint32
+	srcRSTs  uint32 // bare RSTs the source sent
 	portMin  uint16
 	portMax  uint16
 	prev     record.Record // the previous probe, for pair relations

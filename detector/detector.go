@@ -126,13 +126,21 @@ func (d *Detector) reply(r *record.Record) {
 	}
 }
 
-// other notes data a suspect sends: clients use their connections,
-// scanners do not.
+// other notes what else a suspect sends: data (clients use their
+// connections, scanners do not) and bare RSTs (a prober tearing down the
+// handshakes its probes started).
 func (d *Detector) other(r *record.Record) {
-	if r.Meta&record.MetaPayload == 0 {
+	rst := r.Proto == record.ProtoTCP && r.Flags&record.FlagRST != 0
+	if r.Meta&record.MetaPayload == 0 && !rst {
 		return
 	}
-	if dt := d.suspect(d.t.lookup(r.SrcIP)); dt != nil {
+	dt := d.suspect(d.t.lookup(r.SrcIP))
+	if dt == nil {
+		return
+	}
+	if rst {
+		dt.srcRSTs++
+	} else {
 		dt.payload++
 	}
 }

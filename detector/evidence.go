@@ -67,6 +67,7 @@ func (d *Detector) evidence(h *hot, dt *detail, nowNs int64) fusion.Evidence {
 		Answered:         dt.answered,
 		Refused:          dt.refused,
 		PayloadPackets:   dt.payload,
+		ScannerRSTs:      dt.srcRSTs,
 	}
 	if h.fpEntry != noEntry {
 		ev.FingerprintEntry = int(h.fpEntry)

@@ -312,7 +312,7 @@ static inline uint32_t sg_key(const struct sg_record *r)
 {
 	int reply = 0;
 	if (r->proto == 6)
-		reply = (r->flags & SG_TCP_RST) ||
+		reply = (r->flags & (SG_TCP_RST | SG_TCP_ACK)) == (SG_TCP_RST | SG_TCP_ACK) ||
 			(r->flags & (SG_TCP_SYN | SG_TCP_ACK)) == (SG_TCP_SYN | SG_TCP_ACK);
 	else if (r->proto == 17)
 		reply = r->src_port < 1024 && r->dst_port >= 1024; /* DNS, NTP answers */

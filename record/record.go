@@ -119,14 +119,18 @@ func (r *Record) IsSYN() bool {
 	return r.Proto == ProtoTCP && r.Flags&(FlagSYN|FlagACK|FlagRST|FlagFIN) == FlagSYN
 }
 
-// IsReply reports whether the packet answers a probe: a SYN-ACK, a RST, a
+// IsReply reports whether the packet answers a probe: a SYN-ACK, a RST-ACK, a
 // UDP datagram from a well-known port to an ephemeral one, or an ICMP echo
 // reply, unreachable or time-exceeded. Replies are keyed by their destination,
 // the prober, so that they reach the same shard as the probes.
 func (r *Record) IsReply() bool {
 	switch r.Proto {
 	case ProtoTCP:
-		return r.Flags&FlagRST != 0 || r.Flags&(FlagSYN|FlagACK) == FlagSYN|FlagACK
+		// A RST with ACK refuses a probe; a bare RST is what a prober's
+		// side sends to a SYN-ACK it did not expect (masscan's own, or a
+		// raw-socket scanner's kernel), so it stays with its source.
+		return r.Flags&(FlagRST|FlagACK) == FlagRST|FlagACK ||
+			r.Flags&(FlagSYN|FlagACK) == FlagSYN|FlagACK
 	case ProtoUDP:
 		return r.isUDPReply()
 	case ProtoICMP:
