@@ -100,7 +100,7 @@ func TestTrainSmall(t *testing.T) {
 			tr.CV.TN, tr.CV.FP)
 	}
 	for _, want := range []string{"model " + m.Version, "leave-one-capture-out, 5 folds",
-		"scanner vs benign, per sample", "tool, per sample", "precision", "recall",
+		"scanner vs benign at p >= 0.90, per sample", "tool, per sample", "precision", "recall",
 		"per source: held-out", "model against rules alone"} {
 		if !strings.Contains(report1, want) {
 			t.Errorf("report lacks %q:\n%s", want, report1)

@@ -26,9 +26,14 @@ func (r *Result) WriteReport(w io.Writer) error {
 	fmt.Fprintf(&b, "\ncross-validation: %s, %d folds, l2 %g; a sample is a scanner when "+
 		"p >= %.2f\n\n", r.Scheme, r.Folds, o.L2, o.Threshold)
 
-	bin := countBinary(r.Samples, r.Held.prob, o.Threshold)
-	writeConfusion(&b, "scanner vs benign, per sample", []string{Benign, "scanner"},
-		[][]int{{bin.tn, bin.fp}, {bin.fn, bin.tp}})
+	for _, th := range []float64{o.Threshold, 0.5} {
+		bin := countBinary(r.Samples, r.Held.prob, th)
+		writeConfusion(&b, fmt.Sprintf("scanner vs benign at p >= %.2f, per sample", th),
+			[]string{Benign, "scanner"}, [][]int{{bin.tn, bin.fp}, {bin.fn, bin.tp}})
+		if th == 0.5 {
+			break
+		}
+	}
 	fmt.Fprintf(&b, "log loss %.4f\n", t.CV.LogLoss)
 	if o.Tools {
 		b.WriteString("\n")
@@ -84,7 +89,8 @@ func (r *Result) writeSources(b *strings.Builder) {
 	fmt.Fprintf(b, "per source: held-out p(scanner) at %s probes "+
 		"(* the rules alone alert there, - no decision)\n", joinPoints(r.Options.Points))
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "capture\tsource\tlabel\t%s\n", joinPoints(r.Options.Points))
+	fmt.Fprintf(tw, "capture\tsource\tlabel\t%s\n",
+		strings.ReplaceAll(joinPoints(r.Options.Points), ",", "\t"))
 	for ci := range r.Captures {
 		c := &r.Captures[ci]
 		for _, s := range c.Sources {
