@@ -36,6 +36,7 @@ const usage = `usage: scanguard COMMAND [options]
 
 commands:
   analyze [-c config.yaml] FILE...   find scanners in pcap/pcapng files
+  bench [-profile P] [-workers N]    measure the detector on generated traffic
   train [-o model.json] LABELS...    fit the model fusion consults, from labelled captures
   version                            print version and build information
 `
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "analyze":
 		return analyzeCmd(ctx, rest, stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, rest, stdout, stderr)
 	case "train":
 		return trainCmd(rest, stdout, stderr)
 	case "version":
