@@ -67,6 +67,26 @@ func TestFullQueueDropsAndCounts(t *testing.T) {
 	}
 }
 
+func TestBlockingDispatcherLosesNothing(t *testing.T) {
+	recs := readRecords(t, filepath.Join(corpusDir, "masscan_r1000_p80_443.pcap"))
+	var buf lockedBuffer
+	cfg := engine.Default()
+	cfg.Workers, cfg.BatchSize, cfg.QueueBatches, cfg.IdleFlush = 2, 8, 1, 0
+	e := newEngineCfg(t, cfg, &buf)
+	if err := e.Start(); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := e.NewDispatcher()
+	d.SetBlocking(true)
+	d.AddBatch(recs)
+	d.Flush()
+	stop(t, e)
+	st := e.Stats().Total
+	if st.Records != uint64(len(recs)) || st.Drops != 0 {
+		t.Errorf("records %d drops %d, want %d and 0", st.Records, st.Drops, len(recs))
+	}
+}
+
 func TestSetFuserKeepsState(t *testing.T) {
 	recs := readRecords(t, filepath.Join(corpusDir, "masscan_r1000_p80_443.pcap"))
 	var buf lockedBuffer

@@ -19,6 +19,7 @@ type Dispatcher struct {
 	workers []*Worker
 	cur     []*batch // the batch being filled, per worker
 	pending int      // Records in cur, all workers
+	block   bool     // wait for a full queue instead of dropping
 }
 
 // NewDispatcher returns a Dispatcher with an empty batch for every worker.
@@ -35,6 +36,12 @@ func (e *Engine) NewDispatcher() (*Dispatcher, error) {
 	}
 	return d, nil
 }
+
+// SetBlocking makes the Dispatcher wait while a worker's queue is full
+// instead of dropping the batch. Only a source that can wait without losing
+// anything, such as a capture file, should turn it on; a live source must
+// not, or a slow worker would stall the capture for every worker.
+func (d *Dispatcher) SetBlocking(on bool) { d.block = on }
 
 // Add copies r into the batch of the worker that owns its source, and
 // sends the batch when it is full.
@@ -81,11 +88,20 @@ func (d *Dispatcher) send(w int) {
 		d.drop(wk, b)
 		return
 	}
-	select {
-	case wk.queue <- b:
-	default:
-		d.drop(wk, b)
-		return
+	if d.block {
+		select {
+		case wk.queue <- b:
+		case <-d.e.done:
+			d.drop(wk, b)
+			return
+		}
+	} else {
+		select {
+		case wk.queue <- b:
+		default:
+			d.drop(wk, b)
+			return
+		}
 	}
 	select {
 	case nb := <-wk.free:
