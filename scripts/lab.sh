@@ -50,7 +50,7 @@ need_root() {
 
 need_tools() {
 	local missing=() t
-	for t in ip tcpdump jq arping nginx dnsmasq curl dig ab masscan zmap nmap hping3 timeout; do
+	for t in ip tcpdump nping nginx dnsmasq curl dig ab masscan zmap nmap hping3 timeout; do
 		command -v "$t" >/dev/null || missing+=("$t")
 	done
 	((${#missing[@]} == 0)) || die "missing tools: ${missing[*]} (bash .ci/run installs them)"
@@ -108,12 +108,12 @@ capture_one() {
 	local drops
 	drops=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$err")
 
-	local label
-	label=$(label_json "$pcap" "$rc" "$wall" "${drops:-0}")
-	echo "$label" >>"$out/labels.jsonl"
-	printf 'lab: %-24s %6s packets, probes %s, %ss\n' "$name" \
-		"$(jq -r .packets <<<"$label")" "$(jq -c .probe_packets <<<"$label")" "$wall" >&2
-	label_check "$label"
+	label_measure "$pcap"
+	label_json "$pcap" "$rc" "$wall" "${drops:-0}" >>"$out/labels.jsonl"
+	local probes="" src
+	for src in $SC_SOURCES; do probes+=" $src=${LB_PROBES[$src]}"; done
+	printf 'lab: %-24s %6d packets, probes%s, %ss\n' "$name" "$LB_TOTAL" "$probes" "$wall" >&2
+	label_check "$name" "$rc" "${drops:-0}"
 }
 
 cmd_capture() {

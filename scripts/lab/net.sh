@@ -165,8 +165,9 @@ EOF
 # other traffic it never sees the end of its --wait and does not exit. ARP is
 # not IPv4: the lab's captures (filter "ip") and scanguard's parser skip it.
 lab_nudger_start() {
+	# nping comes with nmap; it waits a second for replies after each request.
 	ip netns exec "$LAB_SCAN_NS" bash -c "while :; do
-		arping -q -c 1 -w 1 -I $LAB_SCAN_IF $LAB_VICTIM_IP; sleep 0.5; done" \
+		nping --arp -c 1 -e $LAB_SCAN_IF $LAB_VICTIM_IP || sleep 1; done" \
 		</dev/null >/dev/null 2>&1 &
 }
 
