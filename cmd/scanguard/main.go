@@ -36,6 +36,8 @@ const usage = `usage: scanguard COMMAND [options]
 
 commands:
   analyze [-c config.yaml] FILE...   find scanners in pcap/pcapng files
+  run [-c scanguard.yaml]            watch live traffic (AF_PACKET, DPDK) or replay captures
+  config check FILE | config default check a configuration, print the commented defaults
   bench [-profile P] [-workers N]    measure the detector on generated traffic
   train [-o model.json] LABELS...    fit the model fusion consults, from labelled captures
   version                            print version and build information
@@ -53,6 +55,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return analyzeCmd(ctx, rest, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, rest, stdout, stderr)
+	case "run":
+		return runCmd(ctx, rest, stdout, stderr)
+	case "config":
+		return configCmd(rest, stdout, stderr)
 	case "train":
 		return trainCmd(rest, stdout, stderr)
 	case "version":
