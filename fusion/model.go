@@ -47,7 +47,7 @@ type ModelConfig struct {
 // built into the binary loaded. Should that model fail to load, which the
 // package's tests rule out, fusion runs on rules alone.
 func DefaultModel() ModelConfig {
-	c := ModelConfig{Enabled: true, Threshold: 0.9, RejectBelow: 0.05, MinProbes: 10}
+	c := ModelConfig{Enabled: true, Threshold: 0.9, RejectBelow: 0.02, MinProbes: 10}
 	_ = c.Load()
 	return c
 }

@@ -15,7 +15,8 @@ import (
 // model fusion consults as a second opinion and prints its cross-validated
 // figures. The shipped model is made with
 //
-//	scanguard train -o ml/model.json ../shared/corpus/labels.jsonl
+//	scanguard train -o ml/model.json ../shared/corpus/labels.jsonl \
+//		testdata/lab/labels.jsonl
 func trainCmd(args []string, stdout, stderr io.Writer) error {
 	def := train.DefaultOptions()
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)

@@ -132,7 +132,8 @@ func TestTrainReproducesShippedModel(t *testing.T) {
 	if !bytes.Equal(got, shipped) {
 		t.Errorf("ml/model.json is not what `scanguard train` makes from %v; "+
 			"regenerate it from the repository root with\n"+
-			"  go run ./cmd/scanguard train -o ml/model.json ../shared/corpus/labels.jsonl",
+			"  go run ./cmd/scanguard train -o ml/model.json ../shared/corpus/labels.jsonl "+
+			"testdata/lab/labels.jsonl",
 			m.Training.Labels)
 	}
 }

@@ -39,10 +39,10 @@ type label struct {
 	Tool    string          `json:"tool"`
 	Command string          `json:"command"`
 	IsScan  map[string]bool `json:"is_scan"`
-	// Tools optionally names each scanning source's tool; without it the
-	// capture's tool is used, or for a mixed capture the one known tool its
-	// command runs.
-	Tools map[string]string `json:"tools"`
+	// SourceTools optionally names each source's tool, as the lab script
+	// writes it; without it the capture's tool is used, or for a mixed
+	// capture the one known tool its command runs.
+	SourceTools map[string]string `json:"source_tools"`
 }
 
 // Capture is one labelled capture file.
@@ -124,7 +124,7 @@ func parseLabel(b []byte, dir string) (Capture, error) {
 
 // scanTool names the tool of a scanning source.
 func scanTool(l *label, ip string) string {
-	if t := l.Tools[ip]; t != "" {
+	if t := l.SourceTools[ip]; t != "" && t != Benign {
 		return t
 	}
 	if slices.Contains(scannerTools, l.Tool) {

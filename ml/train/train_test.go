@@ -31,7 +31,7 @@ func TestParseLabel(t *testing.T) {
 			[]Source{{IP: 0xc6120001, Tool: Benign},
 				{IP: 0xc6120003, Scan: true, Tool: "masscan"}}, nil},
 		{"per-source tools win",
-			`{"file":"a.pcap","tool":"mixed","tools":{"198.18.0.3":"zmap"},` +
+			`{"file":"a.pcap","tool":"mixed","source_tools":{"198.18.0.3":"zmap"},` +
 				`"is_scan":{"198.18.0.3":true}}`,
 			[]Source{{IP: 0xc6120003, Scan: true, Tool: "zmap"}}, nil},
 		{"no file", `{"tool":"zmap","is_scan":{"198.18.0.1":true}}`, nil, ErrLabels},
