@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestConfigCheckReportsEveryError(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.yaml")
+	const text = `workers: many
+detector:
+  max_sources: 0
+  idel: 5m
+fusion:
+  attribute_after: 0
+  vote:
+    severity: extreme
+alert:
+  sinks:
+    - type: carrier_pigeon
+source:
+  type: afpacket
+  afpacket:
+    interface: ""
+    block_timeout: 0s
+metrics:
+  listen: "nowhere"
+log:
+  format: xml
+  colour: true
+`
+	if err := os.WriteFile(broken, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"config", "check", broken}, &out, &errOut)
+	if !errors.Is(err, errConfigInvalid) {
+		t.Fatalf("config check = %v, want errConfigInvalid", err)
+	}
+	got := errOut.String()
+	for _, want := range []string{
+		"line 1: workers: cannot unmarshal !!str `many` into int",
+		"line 4: detector.idel: unknown key (did you mean idle?)",
+		"line 21: log.colour: unknown key",
+		"detector.max_sources: must be within",
+		"fusion.attribute_after: must be > 0",
+		"fusion.vote.severity: must be low, medium, high or critical",
+		"alert.sinks[0]",
+		"source.afpacket.interface: must be set",
+		"source.afpacket.block_timeout: must be within 1ms..1s",
+		"metrics.listen",
+		`log.format: "xml" must be auto, json or console`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("config check output lacks %q:\n%s", want, got)
+		}
+	}
+	for _, l := range strings.Split(strings.TrimSpace(got), "\n") {
+		if !strings.HasPrefix(l, broken+": ") {
+			t.Errorf("line %q does not name the file", l)
+		}
+	}
+}
+
+func TestConfigDefaultChecksOK(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"config", "default"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"# Seed row 1", "target uniqueness replaces source-port uniqueness",
+		"never vetoes", "block_timeout: 10ms",
+	} {
+		flat := strings.Join(strings.Fields(strings.ReplaceAll(out.String(), "#", "")), " ")
+		if !strings.Contains(flat, strings.TrimPrefix(want, "# ")) {
+			t.Errorf("default config lacks %q", want)
+		}
+	}
+	p := filepath.Join(t.TempDir(), "default.yaml")
+	if err := os.WriteFile(p, out.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var chk bytes.Buffer
+	if err := run(context.Background(), []string{"config", "check", p}, &chk, &errOut); err != nil {
+		t.Fatalf("config check of the default: %v\n%s", err, errOut.String())
+	}
+	if got, want := chk.String(), p+": ok\n"; got != want {
+		t.Errorf("config check = %q, want %q", got, want)
+	}
+}
+
+func TestConfigUsage(t *testing.T) {
+	for _, args := range [][]string{{"config"}, {"config", "check"}, {"config", "lint", "x"}} {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), args, &out, &errOut); !errors.Is(err, errUsage) {
+			t.Errorf("%v = %v, want errUsage", args, err)
+		}
+	}
+}
