@@ -37,6 +37,10 @@ type childSpec struct {
 	StartAgain bool
 	// WantErr: Start is expected to fail; its error is the result.
 	WantErr bool
+	// BenchFrames, when set, makes the child a benchmark: it measures how
+	// long the lcores take to receive that many frames while the workers
+	// drain the rings, after a warm-up.
+	BenchFrames uint64
 	Out     string // file the childResult is written to
 }
 
@@ -51,6 +55,7 @@ type childResult struct {
 	StopTook time.Duration
 	// AgainErr is the error of the second Start (StartAgain).
 	AgainErr string
+	Bench    benchResult
 }
 
 func TestMain(m *testing.M) {
@@ -62,6 +67,12 @@ func TestMain(m *testing.M) {
 
 // runPlane runs spec in a child process and returns its result.
 func runPlane(t *testing.T, spec childSpec) childResult {
+	t.Helper()
+	return runPlaneB(t, spec)
+}
+
+// runPlaneB is runPlane for tests and benchmarks.
+func runPlaneB(t testing.TB, spec childSpec) childResult {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		if os.Getenv("CI") == "true" {
@@ -110,7 +121,12 @@ func runChild(js string) int {
 		fmt.Fprintln(os.Stderr, "child spec:", err)
 		return 2
 	}
-	res := childRun(&spec)
+	var res childResult
+	if spec.BenchFrames > 0 {
+		res = childBench(&spec)
+	} else {
+		res = childRun(&spec)
+	}
 	f, err := os.Create(spec.Out)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

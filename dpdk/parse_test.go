@@ -85,3 +85,4 @@ func FuzzCParserMatchesGo(f *testing.F) {
 		compareParsers(t, [][]byte{frame}, []int64{1})
 	})
 }
+

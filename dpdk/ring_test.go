@@ -104,3 +104,48 @@ func consumeAll(t *testing.T, r *Ring, lanes, burst int, lossless bool,
 		got += n
 	}
 }
+
+// BenchmarkRingChoice compares the two ways of handing Records from a C
+// thread to Go: the package's lanes, which Go reads with atomic loads and
+// no cgo call, and DPDK's rte_ring of 40-byte elements, which needs a cgo
+// call per burst. The producer runs on the last CPU, the consumer where Go
+// puts it; both are lossless here (the producer waits for room).
+//
+//	go test -tags dpdk -run '^$' -bench BenchmarkRingChoice -count 6 ./dpdk/ > new.txt
+//	benchstat old.txt new.txt
+func BenchmarkRingChoice(b *testing.B) {
+	cpu := runtime.NumCPU() - 1
+	for _, tc := range []struct {
+		name    string
+		rteRing bool
+		burst   int
+	}{
+		{"lane/burst32", false, 32},
+		{"lane/burst256", false, 256},
+		{"rte_ring/burst32", true, 32},
+		{"rte_ring/burst256", true, 256},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			n := uint64(b.N)
+			b.ReportAllocs()
+			sum, err := ringChoice(tc.rteRing, n, 4096, tc.burst, cpu)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if want := seqSum(n); sum != want {
+				b.Fatalf("checksum %d, want %d", sum, want)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/rec")
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds()/1e6, "Mrec/s")
+		})
+	}
+}
+
+// seqSum is the sum of uint32(i) for i in [0, n).
+func seqSum(n uint64) uint64 {
+	var s uint64
+	for i := uint64(0); i < n; i++ {
+		s += uint64(uint32(i))
+	}
+	return s
+}
