@@ -41,7 +41,7 @@ type childSpec struct {
 	// long the lcores take to receive that many frames while the workers
 	// drain the rings, after a warm-up.
 	BenchFrames uint64
-	Out     string // file the childResult is written to
+	Out         string // file the childResult is written to
 }
 
 // childResult is what a child saw.

@@ -85,4 +85,3 @@ func FuzzCParserMatchesGo(f *testing.F) {
 		compareParsers(t, [][]byte{frame}, []int64{1})
 	})
 }
-
