@@ -139,7 +139,8 @@ var comments = map[string]string{
 		"behaviour alone is withdrawn; packet-layer verdicts never are.",
 	"fusion.model.min_probes": "Probes before the model is consulted.",
 
-	"alert":                         "What becomes of verdicts: alerts, suppression, enrichment, sinks.",
+	"alert": "What becomes of verdicts: alerts, suppression, " +
+		"enrichment, sinks.",
 	"alert.recommendation":          "The alert's recommendation per severity.",
 	"alert.recommendation.critical": "For critical verdicts.",
 	"alert.recommendation.high":     "For high verdicts.",
@@ -195,7 +196,7 @@ var comments = map[string]string{
 	"engine.queue_batches": "Batches that may wait for one worker; past that the " +
 		"source drops (counted) instead of waiting.",
 	"engine.cpus": "Pin worker i to cpus[i % len]; empty: no pinning. DPDK workers " +
-		"are pinned by the dpdk section instead.",
+		"are pinned the same way, and also registered with the EAL.",
 	"engine.idle_flush": "After this long without packets a worker takes a last " +
 		"decision on suspects that probed since their previous one; 0: never.",
 
@@ -230,9 +231,10 @@ var comments = map[string]string{
 	"dpdk.eal.mem_mb":     "Memory the EAL reserves, MiB; 0: all hugepages it finds.",
 	"dpdk.eal.file_prefix": "Name of the EAL's runtime files, so several DPDK " +
 		"processes can share a host.",
-	"dpdk.eal.no_pci":    "Disable the PCI bus (virtual devices only).",
-	"dpdk.eal.pci":       "PCI allowlist, e.g. 0000:3b:00.0.",
-	"dpdk.eal.vdevs":     "Virtual devices, e.g. net_pcap0,rx_pcap=a.pcap or net_af_packet0,iface=eth1.",
+	"dpdk.eal.no_pci": "Disable the PCI bus (virtual devices only).",
+	"dpdk.eal.pci":    "PCI allowlist, e.g. 0000:3b:00.0.",
+	"dpdk.eal.vdevs": "Virtual devices, e.g. net_pcap0,rx_pcap=a.pcap or " +
+		"net_af_packet0,iface=eth1.",
 	"dpdk.eal.log_level": "EAL log level: emergency ... debug.",
 	"dpdk.eal.args":      "Further EAL arguments, passed as they are.",
 	"dpdk.ports": "Ports to read: - {name: 0000:3b:00.0, rx_queues: 2, " +

@@ -71,7 +71,9 @@ func TestSignals(t *testing.T) {
 	if !waitFor(10*time.Second, func() bool { return logs.find("started") != nil }) {
 		t.Fatalf("no start:\n%s", logs.String())
 	}
-	if !waitFor(10*time.Second, func() bool { return hasAlertFrom(readAlerts(t, alerts), "198.18.0.1") }) {
+	if !waitFor(10*time.Second, func() bool {
+		return hasAlertFrom(readAlerts(t, alerts), "198.18.0.1")
+	}) {
 		t.Fatalf("no alert for 198.18.0.1:\n%s", logs.String())
 	}
 
@@ -92,7 +94,9 @@ func TestSignals(t *testing.T) {
 	}
 
 	// The second capture's scanner alerts into the reopened file.
-	if !waitFor(15*time.Second, func() bool { return hasAlertFrom(readAlerts(t, alerts), "198.18.0.3") }) {
+	if !waitFor(15*time.Second, func() bool {
+		return hasAlertFrom(readAlerts(t, alerts), "198.18.0.3")
+	}) {
 		t.Fatalf("no alert for 198.18.0.3 in the reopened file:\n%s", logs.String())
 	}
 	if old := readAlerts(t, alerts+".1"); hasAlertFrom(old, "198.18.0.3") {
