@@ -52,7 +52,7 @@ type row struct {
 	Source   string
 	IsScan   string // "true", "false", or "-" for an unlabelled address
 	Alerted  bool
-	Tool     string // the first alert's tool
+	Tool     string // the first tool the source's alerts name
 	Want     string // the tool the labels expect, "" for benign
 	SYNs     uint32 // packets_seen of the first alert
 	Severity string // the highest severity alerted
@@ -65,7 +65,10 @@ var severityRank = map[string]int{"low": 1, "medium": 2, "high": 3, "critical": 
 // source alerted with the labelled tool, no alert on a benign source, and
 // none on an address that only answered.
 func evaluate(l label, alerts []alertLine) []row {
+	// A first alert may come before the tool is known (a weighted vote);
+	// the tool a source is judged by is the first one any of its alerts names.
 	first := map[string]alertLine{}
+	tool := map[string]string{}
 	worst := map[string]string{}
 	var order []string
 	for _, a := range alerts {
@@ -73,6 +76,9 @@ func evaluate(l label, alerts []alertLine) []row {
 		if _, ok := first[ip]; !ok {
 			first[ip] = a
 			order = append(order, ip)
+		}
+		if tool[ip] == "" {
+			tool[ip] = a.Tool
 		}
 		if severityRank[a.Severity] > severityRank[worst[ip]] {
 			worst[ip] = a.Severity
@@ -86,14 +92,14 @@ func evaluate(l label, alerts []alertLine) []row {
 		a, alerted := first[src]
 		r := row{
 			Capture: l.File, Source: src, IsScan: strconv.FormatBool(l.IsScan[src]),
-			Alerted: alerted, Tool: a.Tool, Want: l.wantTool(src), SYNs: a.PacketsSeen,
+			Alerted: alerted, Tool: tool[src], Want: l.wantTool(src), SYNs: a.PacketsSeen,
 			Severity: worst[src],
 		}
 		switch {
 		case l.IsScan[src] && !alerted:
 			r.Problem = "scanner not alerted"
-		case l.IsScan[src] && a.Tool != r.Want:
-			r.Problem = fmt.Sprintf("tool %q, want %q", a.Tool, r.Want)
+		case l.IsScan[src] && r.Tool != r.Want:
+			r.Problem = fmt.Sprintf("tool %q, want %q", r.Tool, r.Want)
 		case !l.IsScan[src] && alerted:
 			r.Problem = fmt.Sprintf("benign source alerted as %s", a.AlertType)
 		}
@@ -105,7 +111,7 @@ func evaluate(l label, alerts []alertLine) []row {
 		}
 		a := first[ip]
 		rows = append(rows, row{
-			Capture: l.File, Source: ip, IsScan: "-", Alerted: true, Tool: a.Tool,
+			Capture: l.File, Source: ip, IsScan: "-", Alerted: true, Tool: tool[ip],
 			SYNs: a.PacketsSeen, Severity: worst[ip],
 			Problem: fmt.Sprintf("answering address alerted as %s", a.AlertType),
 		})
