@@ -15,7 +15,28 @@ const (
 // detail is the state kept for suspects only: the samples the flow and
 // behaviour statistics need. It holds no pointers.
 type detail struct {
-	owner   uint32 // the source's address; 0 with inUse unset is free
+	detailHead
+
+	// The sample rings are read only up to the number of probes written
+	// since promotion, so a reused detail needs no clearing of them.
+	srcPorts [portRing]uint16
+	ts       [tsRing]int64
+	seq      [seqRing]uint32
+	ipid     [seqRing]uint16
+	dstIP    [dstRing]uint32
+	dstPort  [dstRing]uint16
+
+	// Linear counters of distinct destinations, ports and targets: 2048,
+	// 2048 and 4096 bits. Exact below the ring sizes, estimates beyond.
+	dstBits  [32]uint64
+	portBits [32]uint64
+	tgtBits  [64]uint64
+}
+
+// detailHead is the part of a detail that a promotion resets.
+type detailHead struct {
+	owner   uint32 // the source's address
+	slot    uint32 // the source's hot-tier slot, stable while it lives
 	inUse   bool
 	lastMs  uint32
 	firstNs int64
@@ -34,19 +55,6 @@ type detail struct {
 	portMin  uint16
 	portMax  uint16
 	prev     record.Record // the previous probe, for pair relations
-
-	srcPorts [portRing]uint16
-	ts       [tsRing]int64
-	seq      [seqRing]uint32
-	ipid     [seqRing]uint16
-	dstIP    [dstRing]uint32
-	dstPort  [dstRing]uint16
-
-	// Linear counters of distinct destinations, ports and targets: 2048,
-	// 2048 and 4096 bits. Exact below the ring sizes, estimates beyond.
-	dstBits  [32]uint64
-	portBits [32]uint64
-	tgtBits  [64]uint64
 }
 
 // pool is the detail tier: a fixed array of details and a free list. When
@@ -69,10 +77,10 @@ func newPool(n int) *pool {
 // clockSample is how many entries the clock hand looks at to find a victim.
 const clockSample = 8
 
-// alloc returns a cleared detail for owner and its index. When the pool is
-// full it evicts the stalest of clockSample entries and returns its former
-// owner so the caller can unlink it.
-func (p *pool) alloc(owner, nowMs uint32) (idx uint32, victim uint32, evicted bool) {
+// alloc returns a reset detail for owner, whose hot slot is slot, and its
+// index. When the pool is full it evicts the stalest of clockSample entries
+// and returns its former owner's slot so the caller can unlink it.
+func (p *pool) alloc(owner, slot, nowMs uint32) (idx uint32, victimSlot uint32, evicted bool) {
 	if n := len(p.free); n > 0 {
 		idx = p.free[n-1]
 		p.free = p.free[:n-1]
@@ -88,12 +96,16 @@ func (p *pool) alloc(owner, nowMs uint32) (idx uint32, victim uint32, evicted bo
 				best, oldest = i, age
 			}
 		}
-		idx, victim, evicted = uint32(best), p.d[best].owner, true
+		idx, victimSlot, evicted = uint32(best), p.d[best].slot, true
 		p.evictions++
 	}
 	d := &p.d[idx]
-	*d = detail{owner: owner, inUse: true, lastMs: nowMs, portMin: 0xffff}
-	return idx, victim, evicted
+	d.detailHead = detailHead{owner: owner, slot: slot, inUse: true, lastMs: nowMs,
+		portMin: 0xffff}
+	clear(d.dstBits[:])
+	clear(d.portBits[:])
+	clear(d.tgtBits[:])
+	return idx, victimSlot, evicted
 }
 
 // release returns detail idx to the free list.

@@ -41,6 +41,7 @@ type Detector struct {
 	idleMs int32
 	checks []uint32
 	sc     scratch
+	fpc    fingerprint.Cache
 	obs    observer
 }
 
@@ -148,7 +149,7 @@ func (d *Detector) other(r *record.Record) {
 // probe is the per-probe step of the packet layer, and the decision when
 // one is due.
 func (d *Detector) probe(r *record.Record, nowMs uint32, out []fusion.Verdict) []fusion.Verdict {
-	h, created, old := d.t.insert(r.SrcIP, nowMs)
+	h, slot, created, old := d.t.insert(r.SrcIP, nowMs)
 	if old.detail != 0 {
 		d.p.release(old.detail - 1)
 	}
@@ -169,7 +170,7 @@ func (d *Detector) probe(r *record.Record, nowMs uint32, out []fusion.Verdict) [
 	h.dstSketch |= sketchBit(r.DstIP ^ uint32(r.DstPort)<<16)
 	h.portBits |= sketchBit(uint32(r.SrcPort))
 
-	m := d.db.Match(r)
+	m := d.db.MatchCached(&d.fpc, r)
 	dt := d.suspect(h)
 	exact := int(m.Exact)
 	if exact < 0 && m.Entry >= 0 && dt != nil && dt.probes > 0 &&
@@ -178,10 +179,8 @@ func (d *Detector) probe(r *record.Record, nowMs uint32, out []fusion.Verdict) [
 	}
 	d.track(h, r, m, exact, dt != nil)
 
-	if dt == nil && (m.Entry >= 0 || exact >= 0 ||
-		h.probes >= d.cfg.PromoteProbes &&
-			uint32(bits.OnesCount16(h.dstSketch)) >= d.cfg.PromoteTargets) {
-		dt = d.promote(h, r, nowMs)
+	if dt == nil && d.promotable(h, m, exact) {
+		dt = d.promote(h, slot, r, nowMs)
 	}
 	if dt == nil {
 		return out
@@ -226,12 +225,28 @@ func (d *Detector) track(h *hot, r *record.Record, m fingerprint.Match, exact in
 	}
 }
 
-// promote gives h a detail entry, reclaiming the stalest one when the tier
-// is full.
-func (d *Detector) promote(h *hot, r *record.Record, nowMs uint32) *detail {
-	idx, victim, evicted := d.p.alloc(h.ip, nowMs)
+// promotable reports whether a source has earned a detail entry: an exact
+// relation on this probe, a fingerprint whose relation compares probes
+// (so the next probe can be checked), two probes in a row matching one
+// fingerprint, or enough probes to enough targets. A spoofed flood with a
+// tool's header but one packet per source earns none.
+func (d *Detector) promotable(h *hot, m fingerprint.Match, exact int) bool {
+	switch {
+	case exact >= 0:
+		return true
+	case m.Entry >= 0 && (h.fpRun >= 2 || d.db.HasPairRelation(int(m.Entry))):
+		return true
+	}
+	return h.probes >= d.cfg.PromoteProbes &&
+		uint32(bits.OnesCount16(h.dstSketch)) >= d.cfg.PromoteTargets
+}
+
+// promote gives h (in hot slot slot) a detail entry, reclaiming the
+// stalest one when the tier is full.
+func (d *Detector) promote(h *hot, slot uint32, r *record.Record, nowMs uint32) *detail {
+	idx, victimSlot, evicted := d.p.alloc(h.ip, slot, nowMs)
 	if evicted {
-		if vh := d.t.lookup(victim); vh != nil && vh.detail == idx+1 {
+		if vh := &d.t.slots[victimSlot]; vh.detail == idx+1 {
 			vh.detail = 0
 		}
 	}

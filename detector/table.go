@@ -75,39 +75,40 @@ func (t *table) lookup(ip uint32) *hot {
 	return nil
 }
 
-// insert returns ip's entry, creating it when absent. When the bucket is
-// full the stalest entry gives way; evicted is its old content so the
-// caller can release what it owned.
-func (t *table) insert(ip, nowMs uint32) (h *hot, created bool, evicted hot) {
-	b := t.bucket(ip)
+// insert returns ip's entry and its slot, creating it when absent. When
+// the bucket is full the stalest entry gives way; evicted is its old
+// content so the caller can release what it owned.
+func (t *table) insert(ip, nowMs uint32) (h *hot, slot uint32, created bool, evicted hot) {
+	base := mix32(ip) & t.mask * bucketSlots
+	b := t.slots[base : base+bucketSlots : base+bucketSlots]
 	var free, stalest *hot
-	var oldest uint32
+	var oldest, freeSlot, stalestSlot uint32
 	for i := range b {
 		e := &b[i]
 		if e.flags&hotUsed == 0 {
 			if free == nil {
-				free = e
+				free, freeSlot = e, base+uint32(i)
 			}
 			continue
 		}
 		if e.ip == ip {
-			return e, false, hot{}
+			return e, base + uint32(i), false, hot{}
 		}
 		if age := nowMs - e.lastMs; stalest == nil || age > oldest ||
 			age == oldest && e.probes < stalest.probes {
-			stalest, oldest = e, age
+			stalest, oldest, stalestSlot = e, age, base+uint32(i)
 		}
 	}
 	if free == nil {
 		evicted = *stalest
-		free = stalest
+		free, freeSlot = stalest, stalestSlot
 		t.evictions++
 		t.used--
 	}
 	*free = hot{ip: ip, lastMs: nowMs, firstMs: nowMs, flags: hotUsed,
 		fpEntry: noEntry, exEntry: noEntry}
 	t.used++
-	return free, true, evicted
+	return free, freeSlot, true, evicted
 }
 
 // sketchBit returns the bit of a 16-bit linear counter for value v.

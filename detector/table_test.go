@@ -20,7 +20,7 @@ func TestHotStateIs32Bytes(t *testing.T) {
 func TestTableEvictsStalest(t *testing.T) {
 	tb := newTable(bucketSlots) // one bucket
 	for i := uint32(0); i < bucketSlots; i++ {
-		h, created, _ := tb.insert(100+i, i*10)
+		h, _, created, _ := tb.insert(100+i, i*10)
 		if !created {
 			t.Fatalf("source %d: not created", i)
 		}
@@ -28,7 +28,7 @@ func TestTableEvictsStalest(t *testing.T) {
 	}
 	// Touch the oldest so the second oldest becomes the stalest.
 	tb.lookup(100).lastMs = 1000
-	_, created, ev := tb.insert(999, 1001)
+	_, _, created, ev := tb.insert(999, 1001)
 	if !created || ev.ip != 101 {
 		t.Fatalf("evicted %d (created %v), want 101", ev.ip, created)
 	}
