@@ -13,6 +13,8 @@ packages=(
 	nginx apache2-utils curl dnsmasq dnsutils iperf3
 	# flow export and syslog collectors the tests use
 	softflowd nfdump rsyslog
+	# lab.sh reads its labels with jq; the unit test runs systemd-analyze
+	jq systemd
 )
 
 missing=()
