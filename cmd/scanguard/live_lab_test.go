@@ -48,6 +48,12 @@ func startLab(t *testing.T) *lab {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("lab down: %v\n%s", err, out)
 		}
+		// Whatever lab.sh left, this run's own namespaces go.
+		for _, ns := range []string{prefix + "-scan", prefix + "-vic"} {
+			if _, err := os.Stat("/run/netns/" + ns); err == nil {
+				exec.Command("ip", "netns", "del", ns).Run()
+			}
+		}
 	})
 	cmd := exec.Command("bash", script, "up")
 	cmd.Env = append(os.Environ(), "LAB_PREFIX="+prefix)
