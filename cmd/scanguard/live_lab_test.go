@@ -124,6 +124,7 @@ func TestLiveMasscanAFPacket(t *testing.T) {
 	dir := t.TempDir()
 	bin := scanguardBinary(t, dir)
 	alerts := filepath.Join(dir, "alerts.json")
+	syslog := listenSyslog(t, l.env["LAB_VICTIM_NS"])
 	cfg := writeConfig(t, dir, fmt.Sprintf(`workers: 2
 source:
   type: afpacket
@@ -133,12 +134,17 @@ alert:
   sinks:
     - type: file
       path: %q
+    - type: syslog
+      network: tcp
+      address: %s
+      format: rfc5424
+      framing: octet_counting
 metrics:
   listen: "127.0.0.1:19108"
 log:
   format: json
   stats_interval: 500ms
-`, l.env["LAB_VICTIM_IF"], alerts))
+`, l.env["LAB_VICTIM_IF"], alerts, syslog.addr))
 
 	var logs logWatch
 	cmd := exec.Command("ip", "netns", "exec", l.env["LAB_VICTIM_NS"], bin, "run", "-c", cfg)
@@ -182,6 +188,13 @@ log:
 		first.FirstSeen, decided.Sub(probe0), latency)
 	if latency > time.Second {
 		t.Errorf("alert written %s after the first probe, want well under a second", latency)
+	}
+
+	// The same alert reached the syslog collector.
+	if !waitFor(5*time.Second, func() bool {
+		return strings.Contains(syslog.String(), `"alert_type":"MASSCAN_SCAN"`)
+	}) {
+		t.Errorf("no MASSCAN alert over syslog TCP; received:\n%s", syslog.String())
 	}
 
 	// The metrics endpoint, inside the victim namespace, counts the alert.
