@@ -7,7 +7,8 @@ import (
 	"scanguard/record"
 )
 
-// ErrTooManyDispatchers is returned by NewDispatcher past the engine's limit.
+// ErrTooManyDispatchers is returned by NewDispatcher past the engine's limit
+// of 64 Dispatchers.
 var ErrTooManyDispatchers = errors.New("too many dispatchers")
 
 // Dispatcher spreads the Records of one Go source over the workers, in

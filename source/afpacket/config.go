@@ -72,8 +72,9 @@ func (c *Config) Validate(prefix string) error {
 	if c.Interface == "" {
 		bad("interface", "must be set")
 	}
-	if c.Sockets < 0 || c.Sockets > 256 {
-		bad("sockets", "must be within 0..256")
+	// Each socket has a Dispatcher, and an engine takes at most 64.
+	if c.Sockets < 0 || c.Sockets > 64 {
+		bad("sockets", "must be within 0..64")
 	}
 	switch c.Fanout {
 	case FanoutHash, FanoutLB, FanoutCPU, FanoutQM:

@@ -94,7 +94,7 @@ func TestConfigValidate(t *testing.T) {
 		Blocks: 0, BlockTimeout: 2 * time.Second, BPF: "x"}
 	want := []string{
 		"source.afpacket.interface: must be set",
-		"source.afpacket.sockets: must be within 0..256",
+		"source.afpacket.sockets: must be within 0..64",
 		"source.afpacket.fanout: must be hash, lb, cpu or qm",
 		"source.afpacket.frame_size: must be a power of two >= 2048",
 		"source.afpacket.block_size: must be a multiple of 4096 and of frame_size",
