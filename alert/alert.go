@@ -39,6 +39,12 @@ type Alert struct {
 	// MLProbability is the model's probability that the source scans; nil
 	// when the model was not consulted.
 	MLProbability *float64 `json:"ml_probability,omitempty"`
+	// Attribution is "flow_features" when the verdict was decided on flow
+	// records (see SetFlowOrigin); empty for packets.
+	Attribution string `json:"attribution,omitempty"`
+	// SamplingRate is the exporter's 1-in-N packet sampling when it
+	// sampled; packets_seen and syn_count are then scaled by it.
+	SamplingRate uint32 `json:"sampling_rate,omitempty"`
 
 	// level is the verdict's severity, kept for suppression metrics and
 	// syslog priorities without parsing Severity back.
@@ -60,6 +66,9 @@ type Source struct {
 	ASOrg string `json:"as_org,omitempty"`
 	// Geo is the ISO 3166-1 alpha-2 country of IP; left out when unknown.
 	Geo string `json:"geo,omitempty"`
+	// Exporter is the NetFlow/IPFIX exporter, "addr:port", whose flows
+	// showed the source; left out for packets.
+	Exporter string `json:"exporter,omitempty"`
 }
 
 // Features are the statistics behind the verdict. A statistic the engines

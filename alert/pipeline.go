@@ -27,6 +27,8 @@ type Pipeline struct {
 	mu     sync.Mutex
 	closed bool
 	counts map[AlertCount]uint64 // keyed with N zero
+
+	annotate func(*Alert) // set before the first Handle; see SetAnnotator
 }
 
 // AlertCount is how many alerts of one type and severity were sent.
@@ -94,6 +96,9 @@ func (p *Pipeline) Handle(v *fusion.Verdict) (Alert, Decision) {
 		return Alert{}, d
 	}
 	a := Build(v, &p.cfg)
+	if p.annotate != nil {
+		p.annotate(&a)
+	}
 	p.Enrich(&a)
 	m, err := a.Message()
 	if err != nil {
@@ -112,6 +117,13 @@ func (p *Pipeline) Handle(v *fusion.Verdict) (Alert, Decision) {
 	p.mu.Unlock()
 	return a, d
 }
+
+// SetAnnotator makes Handle pass every alert it builds to fn before
+// enrichment, so a source can add what only it knows, such as the flow
+// exporter (SetFlowOrigin). It must be called before the first Handle; fn
+// is called from the workers' goroutines at once and must be safe for
+// that.
+func (p *Pipeline) SetAnnotator(fn func(*Alert)) { p.annotate = fn }
 
 // Enrich fills the alert's AS and country from the configured databases.
 func (p *Pipeline) Enrich(a *Alert) {
