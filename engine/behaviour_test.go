@@ -142,7 +142,10 @@ func TestIdleFlushEmitsStoppedScan(t *testing.T) {
 	for e.Stats().Total.Records < uint64(len(recs)) && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	time.Sleep(100 * time.Millisecond)
+	for e.Stats().Total.IdleFlushes == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // more quiet time must not flush again
 	if got := e.Stats().Total.IdleFlushes; got != 1 {
 		t.Errorf("idle flushes = %d, want 1 (once per quiet spell)", got)
 	}
