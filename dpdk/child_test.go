@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"scanguard/record"
 )
 
@@ -53,6 +55,9 @@ type childResult struct {
 	Ports    []PortInfo
 	Lcores   []LcoreInfo
 	StopTook time.Duration
+	// ControlCPUs is the size of the control thread's CPU set after
+	// Start, and ProcessCPUs the process's before it.
+	ControlCPUs, ProcessCPUs int
 	// AgainErr is the error of the second Start (StartAgain).
 	AgainErr string
 	Bench    benchResult
@@ -73,6 +78,13 @@ func runPlane(t *testing.T, spec childSpec) childResult {
 
 // runPlaneB is runPlane for tests and benchmarks.
 func runPlaneB(t testing.TB, spec childSpec) childResult {
+	t.Helper()
+	return startPlane(t, spec)()
+}
+
+// startPlane starts spec in a child process and returns a function that
+// waits for the child and returns its result.
+func startPlane(t testing.TB, spec childSpec) func() childResult {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		if os.Getenv("CI") == "true" {
@@ -96,22 +108,28 @@ func runPlaneB(t testing.TB, spec childSpec) childResult {
 	cmd.Env = append(os.Environ(), childEnv+"="+string(js))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("child: %v\n%s", err, out.String())
-	}
-	f, err := os.Open(spec.Out)
-	if err != nil {
-		t.Fatalf("child wrote no result: %v\n%s", err, out.String())
-	}
-	defer f.Close()
-	var res childResult
-	if err := gob.NewDecoder(f).Decode(&res); err != nil {
+	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if (res.Err != "") != spec.WantErr {
-		t.Fatalf("child error %q, want an error: %v\n%s", res.Err, spec.WantErr, out.String())
+	return func() childResult {
+		t.Helper()
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("child: %v\n%s", err, out.String())
+		}
+		f, err := os.Open(spec.Out)
+		if err != nil {
+			t.Fatalf("child wrote no result: %v\n%s", err, out.String())
+		}
+		defer f.Close()
+		var res childResult
+		if err := gob.NewDecoder(f).Decode(&res); err != nil {
+			t.Fatal(err)
+		}
+		if (res.Err != "") != spec.WantErr {
+			t.Fatalf("child error %q, want an error: %v\n%s", res.Err, spec.WantErr, out.String())
+		}
+		return res
 	}
-	return res
 }
 
 // runChild is the child's side: start, consume, stop, report.
@@ -141,6 +159,10 @@ func runChild(js string) int {
 }
 
 func childRun(spec *childSpec) (res childResult) {
+	var set unix.CPUSet
+	if unix.SchedGetaffinity(0, &set) == nil {
+		res.ProcessCPUs = set.Count()
+	}
 	p, err := Start(spec.Config)
 	if err != nil {
 		res.Err = err.Error()
@@ -150,6 +172,14 @@ func childRun(spec *childSpec) (res childResult) {
 		return res
 	}
 	res.Ports, res.Lcores = p.Ports(), p.Lcores()
+	p.ctl.do(func() {
+		// The thread that ran rte_eal_init: threads the runtime starts
+		// from it inherit this set.
+		var set unix.CPUSet
+		if unix.SchedGetaffinity(0, &set) == nil {
+			res.ControlCPUs = set.Count()
+		}
+	})
 
 	rings := p.Rings()
 	res.Records = make([][]record.Record, len(rings))
@@ -201,6 +231,15 @@ func childRun(spec *childSpec) (res childResult) {
 	}
 	res.StopTook = time.Since(start)
 	res.Stats = p.Stats()
+
+	// The rings stay readable after Stop: take what the lcores enqueued
+	// after the workers left.
+	buf := make([]record.Record, 256)
+	for w, r := range rings {
+		for n := r.Dequeue(buf); n > 0; n = r.Dequeue(buf) {
+			res.Records[w] = append(res.Records[w], buf[:n]...)
+		}
+	}
 	if spec.StartAgain {
 		if _, err := Start(spec.Config); err != nil {
 			res.AgainErr = err.Error()

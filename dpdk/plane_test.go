@@ -242,6 +242,10 @@ func TestNullStatsAndRestart(t *testing.T) {
 	if res.AgainErr != ErrEALUsed.Error() {
 		t.Errorf("second Start: %q, want %q", res.AgainErr, ErrEALUsed)
 	}
+	if res.ControlCPUs != res.ProcessCPUs {
+		t.Errorf("control thread on %d CPUs after init, process had %d", res.ControlCPUs,
+			res.ProcessCPUs)
+	}
 }
 
 // TestStartErrors: configuration problems come back before the EAL starts;

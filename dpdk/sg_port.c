@@ -68,18 +68,25 @@ int sg_port_setup(uint16_t port, uint16_t rx_queues, uint16_t rx_desc, struct rt
 		}
 	}
 
-	/* Receive only: no TX queue is needed by any PMD used here. */
-	ret = rte_eth_dev_configure(port, rx_queues, 0, &conf);
+	/* scanguard only receives, but some drivers refuse to start without a
+	 * TX queue; one small queue is set up where the device has any. */
+	uint16_t tx_queues = dev.max_tx_queues > 0 ? 1 : 0;
+	ret = rte_eth_dev_configure(port, rx_queues, tx_queues, &conf);
 	if (ret != 0)
 		return ret;
-	uint16_t nb_rxd = rx_desc, nb_txd = 0;
+	uint16_t nb_rxd = rx_desc, nb_txd = 64;
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nb_rxd, &nb_txd);
 	if (ret != 0)
 		return ret;
 	int socket = rte_eth_dev_socket_id(port);
+	unsigned sock = socket < 0 ? 0 : (unsigned)socket;
 	for (uint16_t q = 0; q < rx_queues; q++) {
-		ret = rte_eth_rx_queue_setup(port, q, nb_rxd, socket < 0 ? 0 : (unsigned)socket,
-					     NULL, mp);
+		ret = rte_eth_rx_queue_setup(port, q, nb_rxd, sock, NULL, mp);
+		if (ret != 0)
+			return ret;
+	}
+	if (tx_queues > 0) {
+		ret = rte_eth_tx_queue_setup(port, 0, nb_txd, sock, NULL);
 		if (ret != 0)
 			return ret;
 	}
