@@ -17,6 +17,19 @@
 // it and Plane.Stop cleans it up, so a process runs at most one Plane in its
 // life; a second Start returns ErrEALUsed.
 //
+// Timestamps: Records from net_pcap carry the capture's own times (the
+// driver's microseconds); from any other device, the host clock read once
+// per burst, so the Records of one burst share a time.
+//
+// Limits. With more than one polling lcore, a worker's Ring has one lane
+// per lcore and Dequeue takes from them in turn: a source whose packets
+// arrive on two queues (its replies hash elsewhere, or the device offers
+// no source-only RSS) reaches its worker in order per lane but not
+// strictly in time order across lanes. Only IPv4 TCP, UDP and ICMP become
+// Records; the rest is counted in LcoreStats.Skipped. Jumbo frames split
+// over several mbufs are parsed from their first segment, which holds the
+// headers.
+//
 // A typical lab start, without hugepages or PCI devices:
 //
 //	cfg := dpdk.Default()

@@ -112,7 +112,8 @@ func ealInit(e *EALConfig) (*cArgs, error) {
 // workerLcores returns the enabled lcores other than the main one.
 func workerLcores() []int {
 	var out []int
-	for i := C.rte_get_next_lcore(C.uint(^uint32(0)), 1, 0); i < C.RTE_MAX_LCORE; i = C.rte_get_next_lcore(i, 1, 0) {
+	next := func(i C.uint) C.uint { return C.rte_get_next_lcore(i, 1, 0) }
+	for i := next(C.uint(^uint32(0))); i < C.RTE_MAX_LCORE; i = next(i) {
 		out = append(out, int(i))
 	}
 	return out

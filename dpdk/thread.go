@@ -20,6 +20,11 @@ import (
 // before a thread touches a mempool or other per-lcore state. The returned
 // release undoes all three; call it on the same goroutine when the worker
 // ends. The EAL must be running.
+//
+// Dequeue never blocks, so a pinned worker polls. It should spin, or sleep
+// when its Ring stays empty: runtime.Gosched on a locked thread hands the
+// goroutine's P to another thread and back, costing futex wake-ups and
+// interrupts that reach the polling lcores' CPUs.
 func PinThread(cpu int) (release func(), err error) {
 	runtime.LockOSThread()
 
