@@ -113,3 +113,31 @@ func TestConfigValidate(t *testing.T) {
 		t.Errorf("default with an interface: %v", err)
 	}
 }
+
+func FuzzParseBPF(f *testing.F) {
+	f.Add(udpProgram)
+	f.Add("1\n6 0 0 65535")
+	f.Add("2\n21 5 0 1\n6 0 0 0")
+	f.Fuzz(func(t *testing.T, text string) {
+		prog, err := afpacket.ParseBPF(text)
+		if err != nil {
+			return
+		}
+		// Whatever it accepts, the kernel's rules accept too: a VM
+		// over it must build and run without error.
+		insns, ok := bpf.Disassemble(prog)
+		if !ok && len(prog) > 0 {
+			t.Fatalf("accepted a program with unknown instructions: %v", prog)
+		}
+		if len(prog) == 0 {
+			return
+		}
+		vm, err := bpf.NewVM(insns)
+		if err != nil {
+			t.Fatalf("accepted a program the VM rejects: %v", err)
+		}
+		if _, err := vm.Run(make([]byte, 64)); err != nil {
+			t.Fatalf("accepted program fails to run: %v", err)
+		}
+	})
+}
