@@ -30,15 +30,15 @@ type DecodeCounters struct {
 
 // SynthCounters count what a Synth made of the flows it was given.
 type SynthCounters struct {
-	Flows   uint64 // flows handed to Records
+	Flows uint64 // flows handed to Records
 	// TCP, UDP and ICMP count those flows by protocol; Other counts the
 	// flows of any other protocol, which yield no Record.
 	TCP, UDP, ICMP, Other uint64
-	Probes  uint64 // probe Records made
-	Replies uint64 // reply Records made (SYN-ACK, RST-ACK, UDP and ICMP answers)
-	Payload uint64 // payload Records made for flows that carried data
-	RSTs    uint64 // bare RST Records made (a prober tearing down its handshakes)
-	Skipped uint64 // flows that yielded no Record (other protocols, empty)
+	Probes                uint64 // probe Records made
+	Replies               uint64 // reply Records made (SYN-ACK, RST-ACK, UDP and ICMP answers)
+	Payload               uint64 // payload Records made for flows that carried data
+	RSTs                  uint64 // bare RST Records made (a prober tearing down its handshakes)
+	Skipped               uint64 // flows that yielded no Record (other protocols, empty)
 	// Altered counts probes whose placeholder IP ID had to change so that
 	// no exact relation of the fingerprint database holds by chance.
 	Altered uint64
