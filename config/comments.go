@@ -202,7 +202,9 @@ var comments = map[string]string{
 
 	"source": "Where `scanguard run` reads packets.",
 	"source.type": "afpacket (any Linux interface), dpdk (the dpdk section; a binary " +
-		"built with -tags dpdk) or pcap (replay files through the live engine).",
+		"built with -tags dpdk), pcap (replay files through the live engine) or " +
+		"netflow (a NetFlow v5/v9/IPFIX collector; adds the flow_fan_out and " +
+		"flow_early matrix rows unless fusion.matrix has rows of those names).",
 	"source.afpacket":           "AF_PACKET with TPACKET_V3 rings; needs CAP_NET_RAW.",
 	"source.afpacket.interface": "Interface to read, e.g. the SPAN or TAP port.",
 	"source.afpacket.sockets":   "Sockets in the fanout group; 0: one per worker.",
@@ -221,6 +223,27 @@ var comments = map[string]string{
 	"source.pcap":       "Replay of capture files through the live engine.",
 	"source.pcap.files": "pcap or pcapng files, gzip or not, read in order.",
 	"source.pcap.speed": "1: real time, 10: ten times faster, 0: as fast as possible.",
+	"source.netflow": "NetFlow v5, v9 and IPFIX collector: flows become probes, " +
+		"answers and payload for the flow and behaviour layers; alerts say " +
+		"attribution: flow_features and name the exporter.",
+	"source.netflow.listen": "UDP address:port exporters send to (2055 NetFlow, " +
+		"4739 IPFIX by custom); one socket takes every version.",
+	"source.netflow.read_buffer": "Socket receive buffer in bytes; exporters send in " +
+		"bursts. As root the kernel's rmem_max is bypassed.",
+	"source.netflow.reorder": "Records are held this long and sorted by time: " +
+		"exporters send flows when they expire, not in the order they started.",
+	"source.netflow.max_exporters": "Exporters whose templates are kept; the least " +
+		"recently heard is forgotten first.",
+	"source.netflow.max_templates":     "Templates kept per exporter.",
+	"source.netflow.template_wait":     "How long data that came before its template waits for it.",
+	"source.netflow.max_pending_bytes": "Data waiting for a template, per exporter.",
+	"source.netflow.sampling_rate": "1-in-N sampling assumed for exporters that do " +
+		"not announce theirs; 0: none. Alerts scale counts by it.",
+	"source.netflow.flows": "How a flow record becomes Records.",
+	"source.netflow.flows.probe_max_bytes": "Largest mean packet size of a flow " +
+		"whose data-less packets count as probes (a SYN with options is 60).",
+	"source.netflow.flows.max_probes_per_flow":  "Most probe Records one flow gives.",
+	"source.netflow.flows.max_payload_per_flow": "Most payload Records one flow gives.",
 
 	"dpdk":     "DPDK data plane (source.type: dpdk). Needs a binary built with -tags dpdk.",
 	"dpdk.eal": "Options of rte_eal_init.",

@@ -15,6 +15,7 @@ import (
 	"scanguard/engine"
 	"scanguard/fusion"
 	"scanguard/metrics"
+	"scanguard/source/netflow"
 )
 
 // Config is the whole configuration.
@@ -109,6 +110,11 @@ func Parse(b []byte) (Config, error) {
 	}
 	if err := c.Fusion.Model.Load(); err != nil {
 		return Config{}, err
+	}
+	if c.Source.Type == SourceNetFlow {
+		// Flows show no headers: add the rows that decide on flow
+		// features, unless the file defines rows of the same names.
+		c.Fusion.Matrix = netflow.WithFlowRows(c.Fusion.Matrix)
 	}
 	return c, nil
 }

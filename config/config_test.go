@@ -60,7 +60,7 @@ func TestParseEmptyAndSyntax(t *testing.T) {
 		{"comment only", "# nothing\n", ""},
 		{"syntax error", "workers: [\n", "decode: yaml: line"},
 		{"pcap without files", "source:\n  type: pcap\n", "source.pcap.files: must name"},
-		{"unknown source", "source:\n  type: netflow\n", `source.type: "netflow" must be`},
+		{"unknown source", "source:\n  type: sflow\n", `source.type: "sflow" must be`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"scanguard/source/afpacket"
+	"scanguard/source/netflow"
 )
 
 // Source types, the values of SourceConfig.Type.
@@ -13,16 +14,18 @@ const (
 	SourceAFPacket = "afpacket" // a Linux interface through AF_PACKET rings
 	SourceDPDK     = "dpdk"     // DPDK ports (a binary built with -tags dpdk)
 	SourcePcap     = "pcap"     // capture files replayed through the live engine
+	SourceNetFlow  = "netflow"  // a NetFlow v5/v9/IPFIX collector on UDP
 )
 
 // SourceConfig says where `scanguard run` reads packets. Only the section
 // of the chosen type is checked; the DPDK settings are the top-level dpdk
 // section.
 type SourceConfig struct {
-	// Type is afpacket, dpdk or pcap.
+	// Type is afpacket, dpdk, pcap or netflow.
 	Type     string          `yaml:"type"`
 	AFPacket afpacket.Config `yaml:"afpacket"`
 	Pcap     PcapConfig      `yaml:"pcap"`
+	NetFlow  netflow.Config  `yaml:"netflow"`
 }
 
 // PcapConfig replays capture files through the live engine, for tests and
@@ -49,7 +52,8 @@ type LogConfig struct {
 func defaultSource() SourceConfig {
 	a := afpacket.Default()
 	a.Interface = "eth0"
-	return SourceConfig{Type: SourceAFPacket, AFPacket: a, Pcap: PcapConfig{Speed: 0}}
+	return SourceConfig{Type: SourceAFPacket, AFPacket: a, Pcap: PcapConfig{Speed: 0},
+		NetFlow: netflow.Default()}
 }
 
 func defaultLog() LogConfig {
@@ -67,8 +71,10 @@ func (c *SourceConfig) Validate() error {
 			errs = append(errs, errors.New("source.pcap.files: must name at least one file"))
 		}
 	case SourceDPDK:
+	case SourceNetFlow:
+		errs = append(errs, c.NetFlow.Validate("source.netflow"))
 	default:
-		errs = append(errs, fmt.Errorf("source.type: %q must be afpacket, dpdk or pcap",
+		errs = append(errs, fmt.Errorf("source.type: %q must be afpacket, dpdk, pcap or netflow",
 			c.Type))
 	}
 	if c.Pcap.Speed < 0 {

@@ -56,6 +56,8 @@ func openSource(cfg *config.Config, e *engine.Engine) (source, error) {
 		return &pcapSource{cfg: cfg.Source.Pcap}, nil
 	case config.SourceDPDK:
 		return openDPDK(cfg, e)
+	case config.SourceNetFlow:
+		return openNetFlow(cfg, e)
 	}
 	return nil, fmt.Errorf("open source: unknown type %q", cfg.Source.Type)
 }
