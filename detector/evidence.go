@@ -89,15 +89,15 @@ func (d *Detector) evidence(h *hot, dt *detail, nowNs int64) fusion.Evidence {
 	// Flow layer: source ports, targets and their order.
 	ports := ring(sc.ports[:], dt.srcPorts[:], dt.probes)
 	ev.SrcPortSamples = uint32(len(ports))
-	ev.SrcPortEntropy = entropy16(ports, sc.ports2[:])
+	ev.SrcPortEntropy = entropy(ports, sc.ports2[:])
 	if len(ports) > 0 {
-		ev.SrcPortUnique = float64(distinct16(ports, sc.ports2[:])) / float64(len(ports))
+		ev.SrcPortUnique = float64(distinct(ports, sc.ports2[:])) / float64(len(ports))
 	}
 	ips := ring(sc.dstIP[:], dt.dstIP[:], dt.probes)
 	dports := ring(sc.dstPort[:], dt.dstPort[:], dt.probes)
 	ev.DstSamples = uint32(len(ips))
-	ev.DstIPEntropy = entropy32(ips, sc.dstIP2[:])
-	ev.DstPortEntropy = entropy16(dports, sc.ports2[:])
+	ev.DstIPEntropy = entropy(ips, sc.dstIP2[:])
+	ev.DstPortEntropy = entropy(dports, sc.ports2[:])
 	for b := range ev.DstByteEntropy {
 		ev.DstByteEntropy[b] = byteEntropy(ips, b)
 	}
@@ -121,12 +121,12 @@ func (d *Detector) fanOut(ev *fusion.Evidence, dt *detail, ips []uint32, dports 
 		for i := range ips {
 			k[i] = uint64(ips[i])
 		}
-		ev.DistinctDsts = uint32(distinct64(k, k))
-		ev.DistinctPorts = uint32(distinct16(dports, sc.ports2[:]))
+		ev.DistinctDsts = uint32(distinct(k, k))
+		ev.DistinctPorts = uint32(distinct(dports, sc.ports2[:]))
 		for i := range ips {
 			k[i] = uint64(ips[i])<<16 | uint64(dports[i])
 		}
-		ev.DistinctTargets = uint32(distinct64(k, k))
+		ev.DistinctTargets = uint32(distinct(k, k))
 	} else {
 		ev.DistinctDsts = uint32(linearCount(dt.dstBits[:]) + 0.5)
 		ev.DistinctPorts = uint32(linearCount(dt.portBits[:]) + 0.5)

@@ -1,6 +1,7 @@
 package detector
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -8,9 +9,9 @@ import (
 // The statistics below run at decision points, not per packet. They take
 // caller-owned scratch slices so a decision does not allocate.
 
-// entropy16 returns the Shannon entropy in bits of vals. scratch must hold
+// entropy returns the Shannon entropy in bits of vals. scratch must hold
 // len(vals) elements.
-func entropy16(vals, scratch []uint16) float64 {
+func entropy[T cmp.Ordered](vals, scratch []T) float64 {
 	n := len(vals)
 	if n < 2 {
 		return 0
@@ -32,48 +33,9 @@ func entropy16(vals, scratch []uint16) float64 {
 	return h
 }
 
-// entropy32 is entropy16 for 32-bit values.
-func entropy32(vals, scratch []uint32) float64 {
-	n := len(vals)
-	if n < 2 {
-		return 0
-	}
-	s := scratch[:n]
-	copy(s, vals)
-	slices.Sort(s)
-	h := 0.0
-	run := 1
-	for i := 1; i <= n; i++ {
-		if i < n && s[i] == s[i-1] {
-			run++
-			continue
-		}
-		p := float64(run) / float64(n)
-		h -= p * math.Log2(p)
-		run = 1
-	}
-	return h
-}
-
-// distinct16 counts the distinct values in vals, using scratch.
-func distinct16(vals, scratch []uint16) int {
-	if len(vals) == 0 {
-		return 0
-	}
-	s := scratch[:len(vals)]
-	copy(s, vals)
-	slices.Sort(s)
-	d := 1
-	for i := 1; i < len(s); i++ {
-		if s[i] != s[i-1] {
-			d++
-		}
-	}
-	return d
-}
-
-// distinct64 counts the distinct values in vals, using scratch.
-func distinct64(vals, scratch []uint64) int {
+// distinct counts the distinct values in vals, using scratch (which may
+// be vals itself when its order does not matter).
+func distinct[T cmp.Ordered](vals, scratch []T) int {
 	if len(vals) == 0 {
 		return 0
 	}

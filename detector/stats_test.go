@@ -24,8 +24,8 @@ func TestEntropy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := entropy16(tt.vals, scratch); !near(got, tt.want, 1e-9) {
-				t.Errorf("entropy16 = %v, want %v", got, tt.want)
+			if got := entropy(tt.vals, scratch); !near(got, tt.want, 1e-9) {
+				t.Errorf("entropy = %v, want %v", got, tt.want)
 			}
 		})
 	}
