@@ -123,7 +123,8 @@ func evaluate(l label, alerts []alertLine) []row {
 func table(rows []row) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "CAPTURE\tSOURCE\tIS_SCAN\tALERTED\tTOOL\tWANT\tSYNS_UNTIL_ALERT\tSEVERITY\tRESULT")
+	fmt.Fprintln(w, "CAPTURE\tSOURCE\tIS_SCAN\tALERTED\tTOOL\tWANT\t"+
+		"SYNS_UNTIL_ALERT\tSEVERITY\tRESULT")
 	bad := 0
 	for _, r := range rows {
 		syns, tool, want, sev := "-", "-", "-", "-"

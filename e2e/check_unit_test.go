@@ -35,7 +35,8 @@ func TestWantTool(t *testing.T) {
 func TestParseAlerts(t *testing.T) {
 	out := []byte(`{"alert_type":"MASSCAN_SCAN","confidence":95,"source":{"ip":"198.18.0.3"},` +
 		`"tool":"masscan","severity":"critical","packets_seen":3}` + "\n\n" +
-		`{"alert_type":"SUSPECTED_SCAN","source":{"ip":"198.18.0.1"},"severity":"low","packets_seen":12}` + "\n")
+		`{"alert_type":"SUSPECTED_SCAN","source":{"ip":"198.18.0.1"},` +
+		`"severity":"low","packets_seen":12}` + "\n")
 	got, err := parseAlerts(out)
 	if err != nil {
 		t.Fatal(err)

@@ -67,12 +67,14 @@ start_lab() {
 	lab_data_files
 }
 
-# run_scenario NAME LOG: run one scenario in the scanner namespace; prints
-# its exit code.
+# run_scenario NAME LOG: run one scenario in the scanner namespace and set
+# SC_RC to its exit code. The scenario runs in the background so that a
+# signal to this script is handled at once, not when the scenario ends.
 run_scenario() {
-	local rc=0
-	timeout "$LAB_TIMEOUT" ip netns exec "$LAB_SCAN_NS" bash -c "$SC_CMD" >"$2" 2>&1 || rc=$?
-	echo "$rc"
+	SC_RC=0
+	timeout "$LAB_TIMEOUT" ip netns exec "$LAB_SCAN_NS" bash -c "$SC_CMD" \
+		</dev/null >"$2" 2>&1 &
+	wait $! || SC_RC=$?
 }
 
 # capture_one NAME OUTDIR: record one scenario into OUTDIR/NAME.pcap and
@@ -96,9 +98,9 @@ capture_one() {
 	done
 	sleep 0.2
 
-	local t0 rc wall
+	local t0 wall
 	t0=$(now)
-	rc=$(run_scenario "$name" "$out/$name.log")
+	run_scenario "$name" "$out/$name.log"
 	wall=$(awk -v a="$t0" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}')
 
 	# Late replies and the scanner's answers to them are part of the run.
@@ -109,11 +111,11 @@ capture_one() {
 	drops=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$err")
 
 	label_measure "$pcap"
-	label_json "$pcap" "$rc" "$wall" "${drops:-0}" >>"$out/labels.jsonl"
+	label_json "$pcap" "$SC_RC" "$wall" "${drops:-0}" >>"$out/labels.jsonl"
 	local probes="" src
 	for src in $SC_SOURCES; do probes+=" $src=${LB_PROBES[$src]}"; done
 	printf 'lab: %-24s %6d packets, probes%s, %ss\n' "$name" "$LB_TOTAL" "$probes" "$wall" >&2
-	label_check "$name" "$rc" "${drops:-0}"
+	label_check "$name" "$SC_RC" "${drops:-0}"
 }
 
 cmd_capture() {
@@ -179,14 +181,14 @@ cmd_run() {
 	need_root
 	running_names
 	[[ -f $LAB_STATE/env ]] || die "lab '$LAB_PREFIX' is not up (lab.sh up)"
-	local n rc
+	local n
 	for n in "$@"; do
 		lab_scenario_known "$n" || die "unknown scenario '$n' (lab.sh list)"
 		sc_reset
 		"scenario_$n"
 		echo "lab: $n: $SC_CMD" >&2
-		rc=$(run_scenario "$n" "$LAB_STATE/$n.log")
-		[[ $rc == 0 ]] || die "$n exited $rc: $(tail -n 5 "$LAB_STATE/$n.log")"
+		run_scenario "$n" "$LAB_STATE/$n.log"
+		((SC_RC == 0)) || die "$n exited $SC_RC: $(tail -n 5 "$LAB_STATE/$n.log")"
 	done
 }
 

@@ -5,7 +5,8 @@
 # A probe is a packet from a labelled source that is TCP without ACK or RST,
 # a UDP datagram, or an ICMP request (echo, timestamp, information, mask).
 
-PROBE_FILTER='((tcp and tcp[13] & 0x14 == 0) or udp or (icmp and (icmp[0] == 8 or icmp[0] == 13 or icmp[0] == 15 or icmp[0] == 17)))'
+PROBE_FILTER='((tcp and tcp[13] & 0x14 == 0) or udp or (icmp and (icmp[0] == 8
+	or icmp[0] == 13 or icmp[0] == 15 or icmp[0] == 17)))'
 
 # pcap_count FILE [FILTER]: packets in FILE that match FILTER.
 pcap_count() {
