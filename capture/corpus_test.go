@@ -3,51 +3,16 @@ package capture_test
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
+	"scanguard/internal/corpus"
 	"testing"
 )
 
-// corpusDir returns the folder of the shared lab captures: the one named by
-// SCANGUARD_CORPUS, else ../shared/corpus beside the module root. A missing
-// corpus fails the test under CI and skips it elsewhere.
+// corpusDir returns the folder of the shared lab captures.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	d, err := findCorpus()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("capture corpus missing: %v", err)
-		}
-		t.Skipf("capture corpus not found (%v); set SCANGUARD_CORPUS to run this test", err)
-	}
-	return d
-}
-
-// findCorpus locates the corpus folder without failing the test.
-func findCorpus() (string, error) {
-	if d := os.Getenv("SCANGUARD_CORPUS"); d != "" {
-		return d, nil
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the test's folder")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(d); err != nil {
-		return "", err
-	}
-	return d, nil
+	return corpus.Require(t)
 }
 
 // label is the part of a labels.jsonl line the tests read.

@@ -2,6 +2,7 @@ package record_test
 
 import (
 	"path/filepath"
+	"scanguard/internal/corpus"
 	"testing"
 
 	"scanguard/record"
@@ -12,7 +13,7 @@ import (
 func benchFrames(b *testing.B) ([][]byte, record.LinkType) {
 	b.Helper()
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.pcap"))
-	if d, err := findCorpus(); err == nil {
+	if d, err := corpus.Dir(); err == nil {
 		files, _ = filepath.Glob(filepath.Join(d, "*.pcap"))
 	}
 	var frames [][]byte

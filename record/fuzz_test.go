@@ -2,6 +2,7 @@ package record_test
 
 import (
 	"path/filepath"
+	"scanguard/internal/corpus"
 	"testing"
 
 	"github.com/google/gopacket/layers"
@@ -70,7 +71,7 @@ func FuzzParse(f *testing.F) {
 // present) and testdata, and with cooked, tagged and option-heavy frames.
 func addFuzzSeeds(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.pcap"))
-	if d, err := findCorpus(); err == nil {
+	if d, err := corpus.Dir(); err == nil {
 		more, _ := filepath.Glob(filepath.Join(d, "*.pcap"))
 		files = append(files, more...)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"scanguard/internal/corpus"
 	"strings"
 	"testing"
 )
@@ -15,15 +16,7 @@ import (
 // corpusFile returns the path of a capture of the shared corpus.
 func corpusFile(t *testing.T, name string) string {
 	t.Helper()
-	dir := os.Getenv("SCANGUARD_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	p := filepath.Join(dir, name)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("corpus capture missing (set SCANGUARD_CORPUS): %v", err)
-	}
-	return p
+	return corpus.File(t, name)
 }
 
 type alertLine struct {
