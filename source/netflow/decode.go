@@ -134,13 +134,23 @@ func (d *Decoder) templated(ex *exporter, pkt []byte, recvNs int64, out []Flow) 
 	// options set and a data set of four flows says 4, and its data would
 	// be skipped. Sets are read to the end of the datagram instead, as
 	// nfdump does.
+	hdr := 16
 	if binary.BigEndian.Uint16(pkt) == 9 {
 		binary.BigEndian.PutUint16(pkt[2:], 0xffff)
+		hdr = 20
 	}
+
+	// goflow2 takes a set that runs past the packet for a short one:
+	// decode only the whole sets.
+	end, whole := setsEnd(pkt, hdr)
+	if !whole {
+		d.ctr.Malformed++
+	}
+	pkt = pkt[:end]
 	ex.tmpl.added = false
 	err := netflow.DecodeMessageVersion(bytes.NewBuffer(pkt), ex.tmpl, &p9, &p10)
 	switch {
-	case err == nil:
+	case err == nil, !whole:
 	case errors.Is(err, netflow.ErrorTemplateNotFound):
 		// Data sets without a template come back raw; they wait below.
 	case errors.Is(err, errTooMany), errors.Is(err, errEmptyTemplate):
@@ -239,4 +249,22 @@ func (d *Decoder) options(dom *domain, recs []netflow.OptionsDataRecord) {
 		}
 		d.ctr.OptionRecords++
 	}
+}
+
+// setsEnd returns how many bytes of a v9 or IPFIX packet, from the start,
+// hold its header and whole sets, and whether that is all of it. A set is
+// whole when its length covers its own header and stays in the packet.
+func setsEnd(pkt []byte, hdr int) (end int, whole bool) {
+	if len(pkt) < hdr {
+		return len(pkt), false
+	}
+	end = hdr
+	for end+4 <= len(pkt) {
+		n := int(binary.BigEndian.Uint16(pkt[end+2:]))
+		if n < 4 || end+n > len(pkt) {
+			return end, false
+		}
+		end += n
+	}
+	return end, end == len(pkt)
 }
