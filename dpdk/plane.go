@@ -147,6 +147,9 @@ func (p *Plane) startPort(i int, pc *PortConfig, lcores, pcapPkts int) (PortInfo
 	ret := C.sg_port_setup(id, C.uint16_t(pc.RxQueues), C.uint16_t(pc.RxDescriptors), pool,
 		promisc, &ci)
 	if err := callErr("start port "+pc.Name, ret); err != nil {
+		// Half set up, the port must release its queues before the pool
+		// goes; its own error says nothing more than err.
+		C.sg_port_stop(id)
 		return info, err
 	}
 	info.Driver = C.GoString(&ci.driver[0])
@@ -214,7 +217,12 @@ func (p *Plane) launch(cfg *Config, lcores []int, queues []QueueRef) error {
 
 	for i, lc := range p.lcores {
 		if ret := C.sg_launch(lc); ret != 0 {
-			p.lcores = p.lcores[:i] // only the launched ones are waited for
+			// Only the launched ones run; teardown frees those after
+			// the wait, the rest here.
+			for _, idle := range p.lcores[i:] {
+				defer C.sg_lcore_free(idle)
+			}
+			p.lcores = p.lcores[:i]
 			return callErr(fmt.Sprintf("launch lcore %d", lc.lcore_id), ret)
 		}
 	}
