@@ -43,7 +43,8 @@ func WriteText(w io.Writer, r *Result) error {
 	ew.printf("\nallocations/packet %.5f (%d in all)\n", r.AllocsPerPacket(), r.Allocs)
 	ew.printf("tracked sources %d, %d B each (hot); suspects %d, %d B each (detail)\n",
 		st.Sources, detector.HotBytes, st.Suspects, detector.DetailBytes)
-	ew.printf("evictions %d hot, %d detail\n", st.Evictions, st.DetailEvictions)
+	ew.printf("evictions %d hot, %d detail; %d decisions (%.2f per 1000 packets)\n",
+		st.Evictions, st.DetailEvictions, st.Decisions, perMille(st.Decisions, r.Records))
 	ew.printf("state %.1f MiB; heap in use %.1f MiB before, %.1f MiB after; peak RSS %.1f MiB\n",
 		float64(r.StateBytes)/mib, float64(r.HeapBefore)/mib, float64(r.HeapAfter)/mib,
 		float64(r.MaxRSSBytes)/mib)
@@ -70,11 +71,13 @@ func WriteText(w io.Writer, r *Result) error {
 func WriteMarkdown(w io.Writer, rs []*Result) error {
 	ew := &errWriter{w: w}
 	ew.printf("| profile | workers | packets | sources | Mpps/core | ns/pkt | Mpps wall | " +
-		"cpu share | allocs/pkt |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+		"cpu share | allocs/pkt | decisions/1000 pkts |\n" +
+		"|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range rs {
-		ew.printf("| %s | %d | %d | %d | %.2f | %.1f | %.2f | %.2f | %.5f |\n", r.Config.Profile,
-			len(r.Workers), r.Records, r.Config.Sources, r.MppsPerWorker(), r.NsPerPacket(),
-			r.Mpps(), r.CPUShare(), r.AllocsPerPacket())
+		ew.printf("| %s | %d | %d | %d | %.2f | %.1f | %.2f | %.2f | %.5f | %.2f |\n",
+			r.Config.Profile, len(r.Workers), r.Records, r.Config.Sources, r.MppsPerWorker(),
+			r.NsPerPacket(), r.Mpps(), r.CPUShare(), r.AllocsPerPacket(),
+			perMille(r.Stats.Decisions, r.Records))
 	}
 
 	ew.printf("\n| profile | workers | tracked sources | hot B/source | suspects | " +
@@ -106,6 +109,13 @@ func WriteMarkdown(w io.Writer, rs []*Result) error {
 			float64(r.LatencyMaxNs)/1e3)
 	}
 	return ew.err
+}
+
+func perMille(n, of uint64) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) * 1000 / float64(of)
 }
 
 func benignTotal(r *Result) int {

@@ -101,7 +101,14 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	if *markdown {
-		if err := bench.WriteMarkdown(stdout, results); err != nil {
+		err = bench.WriteTargets(stdout, results)
+		if err == nil {
+			_, err = fmt.Fprintln(stdout)
+		}
+		if err == nil {
+			err = bench.WriteMarkdown(stdout, results)
+		}
+		if err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
 	}
