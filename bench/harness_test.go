@@ -120,7 +120,8 @@ func TestReports(t *testing.T) {
 		"| mixed traffic, 10 GbE of 64-byte frames | >= 14.88 Mpps per core |",
 		"| hot state per source | 32 B | 32 B",
 		"| spoofed flood (hping3 SYNs) | >= 5.00 Mpps per core |  | not measured |",
-		"| masscan named | within 3 SYNs | mixed/1: masscan at probe 1; mixed/1: masscan at probe 1",
+		"| masscan named | within 3 SYNs | mixed/1: masscan at probe 1; " +
+			"mixed/1: masscan at probe 1",
 	} {
 		if !strings.Contains(tg.String(), want) {
 			t.Errorf("targets lack %q:\n%s", want, tg.String())
