@@ -121,7 +121,7 @@ func TestSyslogDelivery(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.network+"/"+tc.format+"/"+tc.framing, func(t *testing.T) {
 			rcv := newReceiver(t, tc.network, listenAddress(t, tc.network), tc.format, tc.framing)
-			s, err := Open(syslogConfig(tc.network, rcv.address, tc.format, tc.framing))
+			s, err := Open(syslogConfig(tc.network, rcv.Addr(), tc.format, tc.framing))
 			if err != nil {
 				t.Fatalf("Open: %v", err)
 			}
@@ -141,8 +141,8 @@ func TestSyslogDelivery(t *testing.T) {
 				t.Fatalf("Close: %v", err)
 			}
 
-			msgs := rcv.waitFor(5*time.Second, "every alert", func(m []received) bool { return len(m) >= n })
-			_, perr := rcv.messages()
+			msgs := rcv.WaitFor(5*time.Second, "every alert", func(m []received) bool { return len(m) >= n })
+			_, perr := rcv.Messages()
 			if len(perr) > 0 {
 				t.Fatalf("collector could not parse %d messages, first: %v", len(perr), perr[0])
 			}
@@ -179,7 +179,7 @@ func TestSyslogCollectorRestart(t *testing.T) {
 	for _, network := range []string{"udp", "tcp", "unix", "unixgram"} {
 		t.Run(network, func(t *testing.T) {
 			rcv := newReceiver(t, network, listenAddress(t, network), FormatRFC5424, FramingOctetCounting)
-			cfg := syslogConfig(network, rcv.address, FormatRFC5424, FramingOctetCounting)
+			cfg := syslogConfig(network, rcv.Addr(), FormatRFC5424, FramingOctetCounting)
 			cfg.QueueSize = 16
 			s, err := Open(cfg)
 			if err != nil {
@@ -200,11 +200,11 @@ func TestSyslogCollectorRestart(t *testing.T) {
 			for range 10 {
 				send()
 			}
-			rcv.waitFor(5*time.Second, "the first 10", func(m []received) bool { return len(m) >= 10 })
+			rcv.WaitFor(5*time.Second, "the first 10", func(m []received) bool { return len(m) >= 10 })
 
 			// Down: Send goes on returning at once, and the full queue
 			// counts drops.
-			rcv.kill()
+			rcv.Kill()
 			for i := 0; s.Stats().Dropped == 0; i++ {
 				if i > 2000 {
 					t.Fatalf("no drop counted while the collector was down: %+v", s.Stats())
@@ -215,12 +215,12 @@ func TestSyslogCollectorRestart(t *testing.T) {
 			down := s.Stats()
 
 			// Back: delivery resumes on its own.
-			rcv.start()
+			rcv.Restart()
 			firstAfter := seq
 			deadline := time.Now().Add(10 * time.Second)
 			for {
 				send()
-				msgs, _ := rcv.messages()
+				msgs, _ := rcv.Messages()
 				if slicesContainsSeqAtLeast(t, msgs[10:], firstAfter) {
 					break
 				}
@@ -236,7 +236,7 @@ func TestSyslogCollectorRestart(t *testing.T) {
 			if up.Dropped < down.Dropped || !up.Connected {
 				t.Errorf("stats after restart %+v", up)
 			}
-			if _, perr := rcv.messages(); len(perr) > 0 {
+			if _, perr := rcv.Messages(); len(perr) > 0 {
 				t.Errorf("collector could not parse a message: %v", perr[0])
 			}
 		})
@@ -285,8 +285,8 @@ func TestCloseDeadlineWithCollectorDown(t *testing.T) {
 // closedPort returns a loopback TCP port nobody listens on.
 func closedPort(t *testing.T) int {
 	rcv := newReceiver(t, "tcp", "127.0.0.1:0", FormatRFC5424, FramingOctetCounting)
-	rcv.kill()
-	_, port, err := net.SplitHostPort(rcv.address)
+	rcv.Kill()
+	_, port, err := net.SplitHostPort(rcv.Addr())
 	if err != nil {
 		t.Fatal(err)
 	}
