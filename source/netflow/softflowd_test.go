@@ -106,12 +106,9 @@ func checkAlerts(t *testing.T, l label, alerts map[string][]alert.Alert) {
 func flowVerdicts(alerts map[string][]alert.Alert) string {
 	var out []string
 	for ip, as := range alerts {
-		best := as[0]
-		for _, a := range as[1:] {
-			// Suppression lets a source alert again only when its verdict
-			// escalated: the last alert is the highest.
-			best = a
-		}
+		// Suppression lets a source alert again only when its verdict
+		// escalated: the last alert is the highest.
+		best := as[len(as)-1]
 		out = append(out, fmt.Sprintf("%s %s/%s", ip, best.Severity, best.Rule))
 	}
 	sort.Strings(out)
