@@ -102,7 +102,8 @@ func masscanProbe(r *record.Record, src uint32, i int) {
 }
 
 // BenchmarkMatch scores one probe against the shipped fingerprint
-// database: the packet layer's per-probe cost.
+// database, the packet layer's per-probe cost: in full, and through the
+// per-worker header cache Process uses.
 func BenchmarkMatch(b *testing.B) {
 	db := fingerprint.Default()
 	var masscan, linux record.Record
@@ -120,6 +121,16 @@ func BenchmarkMatch(b *testing.B) {
 			n := 0
 			for b.Loop() {
 				_ = db.Match(tc.r)
+				n++
+			}
+			reportRate(b, n)
+		})
+		b.Run(tc.name+"-cached", func(b *testing.B) {
+			var c fingerprint.Cache
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				_ = db.MatchCached(&c, tc.r)
 				n++
 			}
 			reportRate(b, n)
