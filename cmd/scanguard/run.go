@@ -124,11 +124,13 @@ func (a *appliance) build() error {
 	}
 	ecfg := a.cfg.Engine
 	ecfg.Workers = a.cfg.WorkerCount()
-	a.eng, err = engine.New(ecfg, a.cfg.Detector, db, fusion.New(a.cfg.Fusion, db), pipe)
+	fu := fusion.New(a.cfg.Fusion, db)
+	a.eng, err = engine.New(ecfg, a.cfg.Detector, db, fu, pipe)
 	if err != nil {
 		closePipeline(pipe)
 		return err
 	}
+	a.logModel(fu)
 	a.timers = make([]metrics.BatchTimer, ecfg.Workers)
 	a.eng.ObserveBatches(func(w int, d time.Duration) { a.timers[w].Observe(d) })
 
@@ -144,6 +146,17 @@ func (a *appliance) build() error {
 		}
 	}
 	return nil
+}
+
+// logModel says once at start whether fusion consults a model, and which.
+func (a *appliance) logModel(f *fusion.Fuser) {
+	m := f.Model()
+	if m == nil {
+		a.log.Info().Msg("fusion on rules alone")
+		return
+	}
+	a.log.Info().Str("model_version", m.Version).Str("model", m.Summary()).
+		Msg("fusion consults the model")
 }
 
 func closePipeline(p *alert.Pipeline) {

@@ -65,7 +65,9 @@ func (r *Receiver) Messages() ([]Message, []error) {
 
 // WaitFor waits until cond holds on the messages and returns them, or
 // fails the test after timeout; what names the wait in that failure.
-func (r *Receiver) WaitFor(timeout time.Duration, what string, cond func([]Message) bool) []Message {
+func (r *Receiver) WaitFor(
+	timeout time.Duration, what string, cond func([]Message) bool,
+) []Message {
 	r.t.Helper()
 	deadline := time.After(timeout)
 	for {
