@@ -105,10 +105,18 @@ func Parse(b []byte) (Config, error) {
 	if err := c.Validate(); err != nil {
 		errs = append(errs, err)
 	}
-	if err := errors.Join(errs...); err != nil {
-		return Config{}, err
-	}
+	// The files the configuration names are read here, so that a bad
+	// path is reported with every other problem, not alone on the next
+	// check or at start.
 	if err := c.Fusion.Model.Load(); err != nil {
+		errs = append(errs, fmt.Errorf("fusion.model.path: %w", err))
+	}
+	if c.Fingerprints != "" {
+		if _, err := fingerprint.Load(c.Fingerprints); err != nil {
+			errs = append(errs, fmt.Errorf("fingerprints: %w", err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
 		return Config{}, err
 	}
 	if c.Source.Type == SourceNetFlow {

@@ -10,6 +10,9 @@ import (
 	"testing"
 )
 
+// TestConfigCheckReportsEveryError checks that one run of config check
+// reports unknown keys, mistyped and invalid values and unreadable files of
+// one file together.
 func TestConfigCheckReportsEveryError(t *testing.T) {
 	dir := t.TempDir()
 	broken := filepath.Join(dir, "broken.yaml")
@@ -21,9 +24,12 @@ fusion:
   attribute_after: 0
   vote:
     severity: extreme
+  model:
+    path: /nonexistent/model.json
 alert:
   sinks:
     - type: carrier_pigeon
+      adress: 127.0.0.1:514
 source:
   type: afpacket
   afpacket:
@@ -34,6 +40,7 @@ metrics:
 log:
   format: xml
   colour: true
+fingerprints: /nonexistent/fingerprints.yaml
 `
 	if err := os.WriteFile(broken, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
@@ -47,7 +54,8 @@ log:
 	for _, want := range []string{
 		"line 1: workers: cannot unmarshal !!str `many` into int",
 		"line 4: detector.idel: unknown key (did you mean idle?)",
-		"line 21: log.colour: unknown key",
+		"line 14: alert.sinks[0].adress: unknown key (did you mean address?)",
+		"line 24: log.colour: unknown key",
 		"detector.max_sources: must be within",
 		"fusion.attribute_after: must be > 0",
 		"fusion.vote.severity: must be low, medium, high or critical",
@@ -56,6 +64,8 @@ log:
 		"source.afpacket.block_timeout: must be within 1ms..1s",
 		"metrics.listen",
 		`log.format: "xml" must be auto, json or console`,
+		"fusion.model.path: load fusion model",
+		"fingerprints: load fingerprint database",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("config check output lacks %q:\n%s", want, got)
