@@ -283,10 +283,17 @@ func (d *Detector) decide(h *hot, dt *detail, nowNs int64, out []fusion.Verdict)
 	ev := d.evidence(h, dt, nowNs)
 	v := d.fuser.Decide(&ev)
 	d.obs.see(&v)
-	if !v.Alerting() || uint8(v.Severity) <= h.level {
+	// A verdict escalates when its severity rises, or when it names the
+	// tool at the same severity: a connect scan first alerted as a port
+	// scan by the vote is alerted again once its rule names nmap.
+	level := uint8(v.Severity) << 1
+	if v.Tool != "" {
+		level |= 1
+	}
+	if !v.Alerting() || level <= h.level {
 		return out
 	}
-	h.level = uint8(v.Severity)
+	h.level = level
 	d.stats.Verdicts++
 	return append(out, v)
 }
@@ -325,7 +332,7 @@ func (d *Detector) Top(n int) []SourceSummary {
 		if h.flags&hotUsed == 0 || h.probes == 0 {
 			continue
 		}
-		s := SourceSummary{IP: h.ip, Probes: h.probes, Severity: fusion.Severity(h.level),
+		s := SourceSummary{IP: h.ip, Probes: h.probes, Severity: fusion.Severity(h.level >> 1),
 			FirstSeenNs: d.epoch + int64(h.firstMs)*1e6, LastSeenNs: d.epoch + int64(h.lastMs)*1e6}
 		if dt := d.suspect(h); dt != nil {
 			s.FirstSeenNs, s.LastSeenNs = dt.firstNs, dt.lastNs

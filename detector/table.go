@@ -30,7 +30,7 @@ type hot struct {
 	fpRun     uint8  // probes in a row matching fpEntry, saturating
 	exEntry   uint8  // entry whose exact relation holds, noEntry if none
 	exRun     uint8  // probes in a row the relation held on, saturating
-	level     uint8  // highest severity emitted for the source
+	level     uint8  // highest severity emitted << 1 | whether it named the tool
 	flags     uint8
 }
 

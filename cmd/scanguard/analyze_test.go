@@ -132,3 +132,18 @@ func TestAnalyzeBadInput(t *testing.T) {
 		})
 	}
 }
+
+// An nmap connect scan whose first connects hit open ports is first
+// alerted as an unnamed port scan by the vote; the alert that names nmap
+// must still follow at the same severity.
+func TestAnalyzeNamesConnectScanAfterUnnamedAlert(t *testing.T) {
+	out, _, err := analyze("-q", filepath.Join("..", "..", "testdata", "lab", "gaps",
+		"nmap_sT_open_ports_early.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := parseAlerts(t, out)
+	if len(as) == 0 || as[len(as)-1].Tool != "nmap" {
+		t.Fatalf("alerts %+v, want the last to name nmap", as)
+	}
+}
