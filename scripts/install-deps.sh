@@ -9,7 +9,7 @@ packages=(
 	# build: cgo over DPDK and libpcap-compatible filters
 	build-essential pkg-config libdpdk-dev dpdk dpdk-dev libpcap-dev
 	# lab: scanners, capture tools, benign servers and clients
-	masscan zmap nmap hping3 tcpdump tshark tcpreplay iproute2
+	masscan zmap nmap hping3 tcpdump tshark tcpreplay iproute2 ethtool
 	nginx apache2-utils curl dnsmasq dnsutils iperf3
 	# flow export and syslog collectors the tests use
 	softflowd nfdump rsyslog
@@ -29,10 +29,13 @@ if ((${#missing[@]})); then
 	fi
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
-	# Debian starts services on install; the tests start their own.
-	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-	chmod +x /usr/sbin/policy-rc.d
-	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+	# Debian starts services on install; the tests start their own. A
+	# policy the machine already has is left as it is.
+	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod +x /usr/sbin/policy-rc.d
+		trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+	fi
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
