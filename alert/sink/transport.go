@@ -188,19 +188,6 @@ func (t *netTransport) write(m *Message) error {
 	return nil
 }
 
-// peerClosed reports whether a stream collector has hung up. A collector
-// never sends, so a read that does not time out at once means end of
-// stream or a reset: writing on would lose the message to a dead socket.
-func (t *netTransport) peerClosed() bool {
-	t.conn.SetReadDeadline(time.Now())
-	_, err := t.conn.Read(t.peek[:])
-	if err == nil {
-		return false
-	}
-	var ne net.Error
-	return !(errors.As(err, &ne) && ne.Timeout())
-}
-
 func (t *netTransport) flush() error { return nil }
 
 func (t *netTransport) close() error {
