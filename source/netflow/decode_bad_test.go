@@ -27,6 +27,12 @@ func TestDecodeBadPackets(t *testing.T) {
 		{"v9 template of zero-length fields", [][]byte{v9Packet(0, t0Secs, 0, 2,
 			templateSet(9, 256, zeroLen), dataSet(256, make([]byte, 8)))},
 			DecodeCounters{Packets: 1, V9: 1, TemplatesRefused: 1, Exporters: 1}},
+		// Nor one of many zero-length fields and one of variable length:
+		// each byte of data would cost a record of a thousand fields.
+		{"ipfix template of zero-length fields and a variable one", [][]byte{ipfixPacket(
+			t0Secs, 0, templateSet(10, 256, append(make([]field, 1000), field{ieSrcIPv4,
+				0xffff})), dataSet(256, make([]byte, 1000)))},
+			DecodeCounters{Packets: 1, IPFIX: 1, TemplatesRefused: 1, Exporters: 1}},
 		{"ipfix options template of zero-length fields", [][]byte{ipfixPacket(t0Secs, 0,
 			optionsTemplateSet(10, 300, zeroLen[:1], zeroLen[1:]), dataSet(300, make([]byte, 8)))},
 			DecodeCounters{Packets: 1, IPFIX: 1, TemplatesRefused: 1, Exporters: 1}},

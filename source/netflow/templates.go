@@ -10,15 +10,19 @@ import (
 // Reasons a template is refused; the decoder counts them and drops the
 // rest of the export packet.
 var (
-	errEmptyTemplate = errors.New("template whose records take no bytes")
+	errEmptyTemplate = errors.New("template with a zero-length field")
 	errTooMany       = errors.New("too many templates for one exporter")
 )
 
 // templates is one exporter's template store. It stands in for goflow2's
 // in-memory store with two differences: a bound on how many templates an
-// exporter may define, and no template whose records would take zero bytes,
-// on which the data-set loop would never advance. It is used by one
-// goroutine, so it takes no lock.
+// exporter may define, and no template with a field of length zero. Such a
+// field takes no bytes of a record, so a template of zero-length fields
+// would never advance goflow2's data-set loop, and one of many zero-length
+// fields and a single variable-length one would make every byte of a data
+// set cost a record of thousands of fields. With every field taking at
+// least a byte, decoding a packet allocates in proportion to its size. It
+// is used by one goroutine, so it takes no lock.
 type templates struct {
 	m     map[uint64]any
 	max   int
@@ -42,7 +46,7 @@ func (t *templates) AddTemplate(version uint16, obsDomain uint32, id uint16, tmp
 		delete(t.m, key)
 		return nil
 	}
-	if !advances(scope) && !advances(fields) {
+	if !nonEmpty(scope) || !nonEmpty(fields) {
 		return errEmptyTemplate
 	}
 	if _, ok := t.m[key]; !ok && len(t.m) >= t.max {
@@ -92,14 +96,14 @@ func templateFields(tmpl any) (scope, fields []netflow.Field) {
 	return nil, nil
 }
 
-// advances reports whether a record of these fields consumes at least one
-// byte: a fixed length above zero, or a variable-length field, whose
+// nonEmpty reports whether every field takes at least one byte of a
+// record: a fixed length above zero, or a variable length (65535), whose
 // length prefix takes a byte.
-func advances(fields []netflow.Field) bool {
+func nonEmpty(fields []netflow.Field) bool {
 	for _, f := range fields {
-		if f.Length > 0 {
-			return true
+		if f.Length == 0 {
+			return false
 		}
 	}
-	return false
+	return true
 }
