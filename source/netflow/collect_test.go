@@ -17,27 +17,17 @@ import (
 	"scanguard/detector/fingerprint"
 	"scanguard/engine"
 	"scanguard/fusion"
+	"scanguard/internal/corpus"
 )
 
 // Helpers for tests that run the collector end to end: a Source feeding a
 // real engine whose alerts land in a buffer.
 
-// corpusDir returns the shared lab captures: SCANGUARD_CORPUS, else
-// ../shared/corpus beside the module root. Missing, it fails the test under
-// CI and skips it elsewhere.
+// corpusDir returns the shared lab captures (internal/corpus), as an
+// absolute path for the tools the tests start.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	d := os.Getenv("SCANGUARD_CORPUS")
-	if d == "" {
-		d = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(d); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("capture corpus missing: %v", err)
-		}
-		t.Skipf("capture corpus not found (%v); set SCANGUARD_CORPUS to run this test", err)
-	}
-	abs, err := filepath.Abs(d)
+	abs, err := filepath.Abs(corpus.Require(t))
 	if err != nil {
 		t.Fatal(err)
 	}
