@@ -20,10 +20,9 @@ import (
 // collector facing the network needs (exporters, templates, waiting data)
 // and the reduction to Flow. It is not safe for concurrent use.
 type Decoder struct {
-	cfg  Config
-	ex   *exporters
-	ctr  DecodeCounters
-	sets []any // scratch: the sets of one packet, options first
+	cfg Config
+	ex  *exporters
+	ctr DecodeCounters
 }
 
 // NewDecoder returns a decoder for a validated configuration.
