@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,11 +80,29 @@ func readLabels(t testing.TB, dir string) []label {
 	return out
 }
 
+// syncBuffer is a buffer the alert sink writes while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // collector is a Source running into an engine, for one test.
 type collector struct {
 	src    *Source
 	eng    *engine.Engine
-	out    bytes.Buffer
+	out    syncBuffer
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -101,11 +121,17 @@ func testDetector() detector.Config {
 func startCollector(t testing.TB, cfg Config) *collector {
 	t.Helper()
 	cfg.Listen = "127.0.0.1:0"
-	db := fingerprint.Default()
-	src, err := Open(cfg, db)
+	src, err := Open(cfg, fingerprint.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return runCollector(t, src)
+}
+
+// runCollector runs an open Source into an engine as startCollector does.
+func runCollector(t testing.TB, src *Source) *collector {
+	t.Helper()
+	db := fingerprint.Default()
 	c := &collector{src: src, done: make(chan error, 1)}
 	acfg := alert.Default()
 	acfg.Sinks = nil
@@ -158,7 +184,7 @@ func (c *collector) stop(t testing.TB) (map[string][]alert.Alert, Stats) {
 	}
 	c.src.Close()
 	alerts := map[string][]alert.Alert{}
-	sc := bufio.NewScanner(&c.out)
+	sc := bufio.NewScanner(strings.NewReader(c.out.String()))
 	for sc.Scan() {
 		var a alert.Alert
 		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
