@@ -69,6 +69,11 @@ func Run(ctx context.Context, cfg Config, eng Engine) (*Result, error) {
 			<-w.exited
 		}
 	}()
+	// Locking a thread may start one, which allocates: let that happen
+	// before anything is counted.
+	for _, w := range workers {
+		<-w.ready
+	}
 	res.StateBytes = heapInuse() - base
 
 	chunk := make([]record.Record, min(cfg.Chunk, cfg.Packets))

@@ -31,7 +31,12 @@ type Result struct {
 	// BenignAlerts counts alerts on hosts that do not scan, by the host's
 	// role and the rule that fired: "P2P peer/raw_fan_out".
 	BenignAlerts map[string]int
-	LatencyMaxNs int64 // slowest burst start to alert encoded
+	// Latencies are the wall times from the start of the burst holding
+	// each alert's deciding packet to the alert encoded, in alert order.
+	// On a shared machine they include the time the worker waited for a
+	// core (see CPUShare).
+	Latencies    []int64
+	LatencyMaxNs int64
 	LatencyAvgNs int64
 
 	Scanners []ScannerResult
@@ -136,6 +141,7 @@ func (r *Result) collect(workers []*worker, gen *Generator) {
 	timed := int64(0)
 	for _, e := range events {
 		if e.latencyNs >= 0 {
+			r.Latencies = append(r.Latencies, e.latencyNs)
 			r.LatencyMaxNs = max(r.LatencyMaxNs, e.latencyNs)
 			r.LatencyAvgNs += e.latencyNs
 			timed++

@@ -44,13 +44,14 @@ type worker struct {
 
 	start  chan struct{}
 	done   *sync.WaitGroup
+	ready  chan struct{} // closed once the goroutine holds its thread
 	exited chan struct{}
 }
 
 func newWorker(det *detector.Detector, burst int, done *sync.WaitGroup) *worker {
 	w := &worker{det: det, burst: burst, out: make([]fusion.Verdict, 0, burst),
 		events: make([]alertEvent, 0, 1024), start: make(chan struct{}), done: done,
-		exited: make(chan struct{})}
+		ready: make(chan struct{}), exited: make(chan struct{})}
 	w.enc = json.NewEncoder(&w.buf)
 	// The first encoding of a type builds its encoder; do it now so the
 	// first alert's latency is the alert's own.
@@ -65,6 +66,7 @@ func newWorker(det *detector.Detector, burst int, done *sync.WaitGroup) *worker 
 func (w *worker) loop() {
 	runtime.LockOSThread()
 	defer close(w.exited)
+	close(w.ready)
 	for range w.start {
 		c0 := threadCPUNs()
 		w.phase()
