@@ -68,6 +68,10 @@ func templateSet(version, id uint16, fields []field) []byte {
 	body := be(id, uint16(len(fields)))
 	for _, f := range fields {
 		body = append(body, be(f.ie, f.length)...)
+		if f.ie&0x8000 != 0 {
+			// An enterprise element: RFC 5103's reverse ones here.
+			body = append(body, be(uint32(penReverse))...)
+		}
 	}
 	return set(map[uint16]uint16{9: 0, 10: 2}[version], body)
 }

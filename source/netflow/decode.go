@@ -198,14 +198,19 @@ func (d *Decoder) templated(ex *exporter, pkt []byte, recvNs int64, out []Flow) 
 // records turns the data records of one set into Flows.
 func (d *Decoder) records(recs []netflow.DataRecord, tb *timeBase, dom *domain,
 	out []Flow) []Flow {
-	var f Flow
+	var f, rev Flow
 	for i := range recs {
-		switch flowFromFields(recs[i].Values, tb, &f) {
+		switch flowFromFields(recs[i].Values, tb, &f, &rev) {
 		case recordIPv4:
 			if f.Sampling == 0 {
 				f.Sampling = dom.sampling
 			}
 			out = append(out, f)
+			if rev.Packets > 0 {
+				rev.Sampling = f.Sampling
+				out = append(out, rev)
+				d.ctr.Reverse++
+			}
 		case recordIPv6:
 			d.ctr.IPv6++
 		default:

@@ -77,6 +77,20 @@ func TestDecode(t *testing.T) {
 		want:    []Flow{{StartNs: t0Ns - 10*ms, EndNs: t0Ns, Packets: 1, Bytes: 40, SrcIP: probeRec.src, DstIP: probeRec.dst, SrcPort: 61000, DstPort: 80, Sampling: 1, Proto: 6, TCPFlags: 2}},
 		wantCtr: DecodeCounters{Packets: 1, IPFIX: 1, Flows: 1, Exporters: 1},
 	}, {
+		name: "ipfix biflow: the reverse direction is a flow of its own",
+		pkts: [][]byte{ipfixPacket(t0Secs, 0, templateSet(10, 256, append(flowFields[:10:10],
+			field{0x8000 | iePacketDelta, 4}, field{0x8000 | ieOctetDelta, 4},
+			field{0x8000 | ieTCPFlags, 1})),
+			dataSet(256, append(probeRec.bytes4(), be(uint32(1), uint32(44), uint8(0x12))...)))},
+		want: []Flow{
+			{StartNs: t0Ns - 10*ms, EndNs: t0Ns, Packets: 1, Bytes: 40, SrcIP: probeRec.src,
+				DstIP: probeRec.dst, SrcPort: 61000, DstPort: 80, Sampling: 1, Proto: 6,
+				TCPFlags: 0x02},
+			{StartNs: t0Ns - 10*ms, EndNs: t0Ns, Packets: 1, Bytes: 44, SrcIP: probeRec.dst,
+				DstIP: probeRec.src, SrcPort: 80, DstPort: 61000, Sampling: 1, Proto: 6,
+				TCPFlags: 0x12}},
+		wantCtr: DecodeCounters{Packets: 1, IPFIX: 1, Flows: 2, Reverse: 1, Exporters: 1},
+	}, {
 		name: "ipv6 records are counted, not decoded",
 		pkts: [][]byte{v9Packet(0, t0Secs, 0, 1,
 			templateSet(9, 256, []field{{ieSrcIPv6, 16}, {ieDstIPv6, 16}, {ieProtocol, 1}}),

@@ -115,9 +115,13 @@ const (
 
 // flowFromFields fills f from the values of one data record and says what
 // kind of record it was.
-func flowFromFields(vals []netflow.DataField, tb *timeBase, f *Flow) int {
-	*f = Flow{}
+//
+// A biflow record (RFC 5103) also fills rev with the reverse direction; rev
+// is left with zero packets when the record has none.
+func flowFromFields(vals []netflow.DataField, tb *timeBase, f, rev *Flow) int {
+	*f, *rev = Flow{}, Flow{}
 	var (
+		rv        reverseFields
 		ft        fieldTimes
 		hasSrc    bool
 		hasDst    bool
@@ -132,14 +136,17 @@ func flowFromFields(vals []netflow.DataField, tb *timeBase, f *Flow) int {
 	)
 	for i := range vals {
 		dv := &vals[i]
-		if dv.PenProvided {
-			continue
-		}
 		b, ok := dv.Value.([]byte)
 		if !ok || len(b) == 0 {
 			continue
 		}
 		v := uintOf(b)
+		if dv.PenProvided {
+			if dv.Pen == penReverse {
+				rv.add(dv.Type, v)
+			}
+			continue
+		}
 		switch dv.Type {
 		case ieSrcIPv4:
 			if len(b) == 4 {
@@ -203,6 +210,7 @@ func flowFromFields(vals []netflow.DataField, tb *timeBase, f *Flow) int {
 		f.SrcPort = 0
 	}
 	f.StartNs, f.EndNs = ft.resolve(tb)
+	rv.fill(f, rev)
 	return recordIPv4
 }
 

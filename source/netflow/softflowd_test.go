@@ -51,27 +51,38 @@ func softflowdExport(t testing.TB, file, v string, dsts []netip.AddrPort,
 }
 
 // TestSoftflowdCorpus replays every capture of the corpus through softflowd
-// in NetFlow v5, v9 and IPFIX into the collector, and requires that every
+// in NetFlow v5, v9 and IPFIX (one direction per record, and both) into the
+// collector, and requires that every
 // scanner the labels name is alerted, no benign source is, every flow
 // record softflowd sent is decoded, and every alert says it was decided on
 // flow features and names the exporter.
 func TestSoftflowdCorpus(t *testing.T) {
 	dir := corpusDir(t)
 	labels := readLabels(t, dir)
-	for _, v := range []string{"5", "9", "10"} {
-		t.Run("v"+v, func(t *testing.T) {
+	exports := []struct {
+		name, v string
+		extra   []string
+	}{
+		{"v5", "5", nil}, {"v9", "9", nil}, {"ipfix", "10", nil},
+		// Both directions in one record (RFC 5103).
+		{"ipfix-biflow", "10", []string{"-b"}},
+	}
+	for _, e := range exports {
+		t.Run(e.name, func(t *testing.T) {
 			for _, l := range labels {
 				t.Run(strings.TrimSuffix(l.File, ".pcap"), func(t *testing.T) {
 					c := startCollector(t, Default())
 					file := filepath.Join(dir, l.File)
-					pkts, recs := softflowdExport(t, file, v, []netip.AddrPort{c.src.Addr()})
+					pkts, recs := softflowdExport(t, file, e.v,
+						[]netip.AddrPort{c.src.Addr()}, e.extra...)
 					c.waitDatagrams(t, pkts)
 					alerts, st := c.stop(t)
-					if got := st.Decode.Flows + st.Decode.IPv6; got != recs {
+					d := st.Decode
+					if got := d.Flows - d.Reverse + d.IPv6; got != recs {
 						t.Errorf("decoded %d flow records, softflowd sent %d", got, recs)
 					}
 					checkAlerts(t, l, alerts)
-					t.Logf("v%-2s %-28s packets: %-34s flows: %s", v, l.File,
+					t.Logf("%-12s %-28s packets: %-34s flows: %s", e.name, l.File,
 						packetVerdicts(t, file), flowVerdicts(alerts))
 				})
 			}

@@ -11,6 +11,7 @@ type DecodeCounters struct {
 
 	Flows     uint64 // IPv4 flow records decoded, replayed ones included
 	Replayed  uint64 // of those, records of data sets that waited for a template
+	Reverse   uint64 // of those, reverse directions of biflow records (RFC 5103)
 	IPv6      uint64 // IPv6 flow records, skipped: the detector keys IPv4 only
 	NoAddress uint64 // data records without addresses, skipped
 
