@@ -158,15 +158,28 @@ func syslogAlert(msgs []testsyslog.Message, skip int, ip string) (*testsyslog.Me
 	return nil, nil
 }
 
-// waitFileAlert polls path until it holds a MASSCAN_SCAN alert of ip and
-// returns it with the time it was first seen there, or nil after d.
-func waitFileAlert(path, ip string, d time.Duration) (*liveAlert, time.Time) {
-	var a *liveAlert
-	var at time.Time
+// sighting is an alert and when the test first saw it in the file.
+type sighting struct {
+	alert *liveAlert
+	at    time.Time
+}
+
+// watchFile polls path until, past its first skip alerts, it holds a
+// MASSCAN_SCAN alert of every ip, or until d passes. It returns what it
+// saw, by address.
+func watchFile(path string, skip int, ips []string, d time.Duration) map[string]sighting {
+	seen := map[string]sighting{}
 	waitFor(d, func() bool {
-		a = masscanAlert(fileAlerts(path), ip)
-		at = time.Now()
-		return a != nil
+		as := fileAlerts(path)
+		now := time.Now()
+		for _, ip := range ips {
+			if _, ok := seen[ip]; !ok && len(as) > skip {
+				if a := masscanAlert(as[skip:], ip); a != nil {
+					seen[ip] = sighting{a, now}
+				}
+			}
+		}
+		return len(seen) == len(ips)
 	})
-	return a, at
+	return seen
 }

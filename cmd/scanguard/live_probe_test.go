@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -171,4 +172,36 @@ func hasLabels(s *dto.Metric, match []string) bool {
 		}
 	}
 	return true
+}
+
+// batchesSince compares the batch-time histogram of two scrapes: how many
+// batches the workers ran in between, how many of them took longer than
+// limit seconds, and the smallest bucket bound that held them all.
+func batchesSince(before, after metricSet, limit float64) (n, slow uint64, bound float64) {
+	const name = "scanguard_batch_duration_seconds"
+	hist := func(m metricSet) (uint64, map[float64]uint64) {
+		cum := map[float64]uint64{}
+		var count uint64
+		if f := m[name]; f != nil {
+			for _, s := range f.GetMetric() {
+				h := s.GetHistogram()
+				count += h.GetSampleCount()
+				for _, b := range h.GetBucket() {
+					cum[b.GetUpperBound()] += b.GetCumulativeCount()
+				}
+			}
+		}
+		return count, cum
+	}
+	c0, b0 := hist(before)
+	c1, b1 := hist(after)
+	n = c1 - c0
+	slow = n - (b1[limit] - b0[limit])
+	bound = math.Inf(1)
+	for le, cum := range b1 {
+		if cum-b0[le] == n && le < bound {
+			bound = le
+		}
+	}
+	return n, slow, bound
 }
