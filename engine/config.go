@@ -14,7 +14,9 @@ type Config struct {
 	// BatchSize is how many Records a batch holds.
 	BatchSize int `yaml:"batch_size"`
 	// QueueBatches is how many full batches may wait for one worker
-	// before new ones are dropped.
+	// before new ones are dropped. AF_PACKET hands over a batch every
+	// millisecond even when it is small, so the default holds about a
+	// second of a stalled worker (10 MiB of Records at 256 a batch).
 	QueueBatches int `yaml:"queue_batches"`
 	// CPUs pins worker i to CPUs[i % len(CPUs)], locking it to its OS
 	// thread. Empty leaves the workers to the Go scheduler.
@@ -32,7 +34,7 @@ func Default() Config {
 	return Config{
 		Workers:      1,
 		BatchSize:    256,
-		QueueBatches: 64,
+		QueueBatches: 1024,
 		IdleFlush:    2 * time.Second,
 	}
 }
