@@ -324,8 +324,12 @@ type SourceSummary struct {
 	Severity    fusion.Severity // highest severity emitted
 }
 
-// Top returns up to n tracked sources with the most probes, most first.
+// Top returns up to n tracked sources with the most probes, most first;
+// none when n <= 0.
 func (d *Detector) Top(n int) []SourceSummary {
+	if n <= 0 {
+		return nil
+	}
 	var all []SourceSummary
 	for i := range d.t.slots {
 		h := &d.t.slots[i]

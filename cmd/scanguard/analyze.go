@@ -57,6 +57,10 @@ func analyzeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return errUsage
 	}
+	if *top < 0 {
+		fmt.Fprintln(stderr, "scanguard analyze: -top must be >= 0")
+		return errUsage
+	}
 	a, err := newAnalysis(*cfgPath, stdout)
 	if err != nil {
 		return err

@@ -147,3 +147,10 @@ func TestAnalyzeNamesConnectScanAfterUnnamedAlert(t *testing.T) {
 		t.Fatalf("alerts %+v, want the last to name nmap", as)
 	}
 }
+
+func TestAnalyzeRejectsNegativeTop(t *testing.T) {
+	_, _, err := analyze("-top", "-5", corpusFile(t, "masscan_short_10probes.pcap"))
+	if !errors.Is(err, errUsage) {
+		t.Errorf("error %v, want the usage error", err)
+	}
+}
