@@ -48,14 +48,13 @@ profile_top() {
 		sed -n '/flat%/,$p'
 }
 
-# The packages built into the binary, and whether any differs from HEAD.
+# The packages built into the binary, and which of them have sources that
+# differ from HEAD (RESULTS.md itself does not count).
 pkgs=$(go list -deps -f '{{if not .Standard}}{{.Dir}}{{end}}' ./cmd/scanguard |
 	sed -n "s|^$PWD/||p")
-state=""
-if [[ -n $(git status --porcelain -- $pkgs) ]]; then
-	state=" with uncommitted changes in $(git status --porcelain -- $pkgs |
-		awk '{print $2}' | xargs -n1 dirname | sort -u | xargs | sed 's/ /, /g')"
-fi
+changed=$(git status --porcelain -- $pkgs | awk '$2 ~ /\.(go|c|h|s|yaml|json)$/ {print $2}' |
+	xargs -r -n1 dirname | sort -u | xargs | sed 's/ /, /g')
+state=${changed:+ with uncommitted changes in $changed}
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "running scanguard bench -all (a few minutes)" >&2
