@@ -101,9 +101,9 @@ func Load(path string) (Config, error) {
 // their lines and paths, then what Validate finds.
 func Parse(b []byte) (Config, error) {
 	c := Default()
-	errs := decodeStrict(b, &c)
+	errs, dropped := decodeStrict(b, &c)
 	if err := c.Validate(); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, notUnder(err, dropped)...)
 	}
 	// The files the configuration names are read here, so that a bad
 	// path is reported with every other problem, not alone on the next

@@ -1,55 +1,99 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"gopkg.in/yaml.v3"
 )
 
 // decodeStrict decodes b over c and returns every problem it finds, each
-// with its line and YAML path: unknown keys (removed before decoding, so
-// that one misspelt key does not hide the rest of the file) and values of
-// the wrong type. A syntax error stops it, as nothing after it can be read.
-func decodeStrict(b []byte, c *Config) []error {
+// with its line and YAML path: unknown keys and values of the wrong type
+// (both removed before decoding, so that one mistake does not hide the rest
+// of the file and is reported once), and a second YAML document, which
+// would otherwise be ignored. A syntax error stops it, as nothing after it
+// can be read. dropped lists the paths of the values removed for their
+// type, whose defaults Validate should not be blamed for.
+func decodeStrict(b []byte, c *Config) (errs []error, dropped []string) {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return []error{fmt.Errorf("decode: %w", err)}
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil // an empty file keeps every default
+		}
+		return []error{fmt.Errorf("decode: %w", err)}, nil
 	}
 	if len(doc.Content) == 0 {
-		return nil // an empty file keeps every default
+		return nil, nil
+	}
+	if err := onlyDocument(dec); err != nil {
+		errs = append(errs, err)
 	}
 	w := walker{lines: map[int]string{}}
-	w.walk(doc.Content[0], reflect.TypeOf(c).Elem(), "")
-	errs := w.errs
+	ok := w.walk(doc.Content[0], reflect.TypeOf(c).Elem(), "")
+	errs = append(errs, w.errs...)
+	if !ok {
+		return errs, nil // the file is not a mapping: nothing in it can be read
+	}
 
 	if err := doc.Content[0].Decode(c); err != nil {
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {
-			return append(errs, fmt.Errorf("decode: %w", err))
+			return append(errs, fmt.Errorf("decode: %w", err)), w.dropped
 		}
 		for _, msg := range te.Errors {
 			errs = append(errs, errors.New(w.withPath(msg)))
 		}
 	}
-	return errs
+	return errs, w.dropped
+}
+
+// onlyDocument reads what follows the first document: nothing, or empty
+// documents (a trailing "---"). A second document with content is an
+// error, since the decoder would read the first and ignore it.
+func onlyDocument(dec *yaml.Decoder) error {
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return fmt.Errorf("decode: %w", err)
+		case !emptyDocument(&n):
+			return fmt.Errorf("line %d: more than one YAML document; "+
+				"a configuration is one document", n.Line)
+		}
+	}
+}
+
+// emptyDocument reports whether document n holds nothing but a null.
+func emptyDocument(n *yaml.Node) bool {
+	if len(n.Content) == 0 {
+		return true
+	}
+	v := n.Content[0]
+	return len(n.Content) == 1 && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null"
 }
 
 // walker checks a YAML tree against the Go type it decodes into.
 type walker struct {
-	errs  []error
-	lines map[int]string // line of a value -> its YAML path
+	errs    []error
+	lines   map[int]string // line of a value -> its YAML path
+	dropped []string       // paths of values removed for their type
 }
 
-var durationType = reflect.TypeOf(time.Duration(0))
-
-func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) {
+// walk checks n against t and reports whether n may be decoded. A value of
+// the wrong type is reported here and walk returns false, so that the
+// caller drops it and the decoder leaves the default in place.
+func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) bool {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -60,37 +104,51 @@ func (w *walker) walk(n *yaml.Node, t reflect.Type, path string) {
 		w.lines[n.Line] = path
 	}
 	switch {
-	case t == durationType:
 	case t.Kind() == reflect.Struct && n.Kind == yaml.MappingNode:
-		w.mapping(n, t, path)
+		fields := yamlFields(t)
+		w.mapping(n, path, func(key string) (reflect.Type, bool) {
+			ft, ok := fields[key]
+			return ft, ok
+		}, func(key string) string { return suggest(key, fields) })
+		return true
+	case t.Kind() == reflect.Map && n.Kind == yaml.MappingNode:
+		w.mapping(n, path, func(string) (reflect.Type, bool) { return t.Elem(), true }, nil)
+		return true
 	case (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) &&
 		n.Kind == yaml.SequenceNode:
+		// A bad item drops the whole list: dropping the item alone would
+		// shift the indices of the items after it in later messages.
+		ok := true
 		for i, item := range n.Content {
-			w.walk(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
+			if !w.walk(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i)) {
+				ok = false
+			}
 		}
-	case t.Kind() == reflect.Map && n.Kind == yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			w.walk(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value))
-		}
+		return ok
 	}
+	return w.value(n, t, path)
 }
 
-// mapping checks every key of n against the yaml tags of struct t and
-// drops the unknown ones from the tree.
-func (w *walker) mapping(n *yaml.Node, t reflect.Type, path string) {
-	fields := yamlFields(t)
+// mapping checks every key of n, dropping from the tree the unknown ones
+// (field finds the type a key decodes into) and those whose value walk
+// rejects. hint, when set, suggests a known key for an unknown one.
+func (w *walker) mapping(n *yaml.Node, path string, field func(string) (reflect.Type, bool),
+	hint func(string) string) {
 	kept := n.Content[:0]
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		p := join(path, k.Value)
-		ft, ok := fields[k.Value]
+		ft, ok := field(k.Value)
 		if !ok {
 			w.errs = append(w.errs, fmt.Errorf("line %d: %s: unknown key%s", k.Line, p,
-				suggest(k.Value, fields)))
+				hint(k.Value)))
 			continue
 		}
 		w.lines[k.Line] = p
-		w.walk(v, ft, p)
+		if !w.walk(v, ft, p) {
+			w.dropped = append(w.dropped, p)
+			continue
+		}
 		kept = append(kept, k, v)
 	}
 	n.Content = kept
