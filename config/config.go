@@ -55,8 +55,8 @@ func Default() Config {
 // Validate reports every problem in c at once, each with its YAML path.
 func (c *Config) Validate() error {
 	var errs []error
-	if c.Workers < 0 || c.Workers > 256 {
-		errs = append(errs, errors.New("workers: must be within 0..256"))
+	if !c.workersValid() {
+		errs = append(errs, fmt.Errorf("workers: must be within 0..%d", engine.MaxWorkers))
 	}
 	errs = append(errs, c.Detector.Validate("detector"), c.Fusion.Validate("fusion"))
 	// The alert stage's errors carry their full paths already.
@@ -65,13 +65,16 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// WorkerCount resolves Workers = 0 to the number of CPUs.
+// WorkerCount resolves Workers = 0 to the number of CPUs, at most
+// engine.MaxWorkers.
 func (c *Config) WorkerCount() int {
 	if c.Workers > 0 {
 		return c.Workers
 	}
-	return runtime.NumCPU()
+	return min(runtime.NumCPU(), engine.MaxWorkers)
 }
+
+func (c *Config) workersValid() bool { return c.Workers >= 0 && c.Workers <= engine.MaxWorkers }
 
 // FingerprintDB loads the configured fingerprint database.
 func (c *Config) FingerprintDB() (*fingerprint.DB, error) {

@@ -106,15 +106,21 @@ func (c *LogConfig) Validate() error {
 
 // validateLive checks the sections only `scanguard run` reads.
 func (c *Config) validateLive() []error {
+	// A worker count out of range is reported once, by Validate; the
+	// sections sized by it are checked as if it were one.
+	workers := c.WorkerCount()
+	if !c.workersValid() {
+		workers = 1
+	}
 	e := c.Engine
-	e.Workers = c.WorkerCount()
+	e.Workers = workers
 	errs := []error{e.Validate("engine"), c.Source.Validate(), c.Log.Validate()}
 	if err := c.Metrics.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.Source.Type == SourceDPDK {
 		d := c.DPDK
-		d.Workers = c.WorkerCount()
+		d.Workers = workers
 		if err := d.Validate(); err != nil {
 			errs = append(errs, err)
 		}

@@ -60,7 +60,11 @@ func configCheck(path string, stdout, stderr io.Writer) error {
 	for _, l := range lines {
 		fmt.Fprintf(stderr, "%s: %s\n", path, l)
 	}
-	return fmt.Errorf("%s: %d problems: %w", path, len(lines), errConfigInvalid)
+	noun := "problems"
+	if len(lines) == 1 {
+		noun = "problem"
+	}
+	return fmt.Errorf("%s: %d %s: %w", path, len(lines), noun, errConfigInvalid)
 }
 
 // problems flattens joined errors into one line each, without the

@@ -113,3 +113,48 @@ func TestConfigUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigCheckCountsEachProblemOnce checks the count config check ends
+// with: one problem per mistake, in the singular when there is one.
+func TestConfigCheckCountsEachProblemOnce(t *testing.T) {
+	tests := []struct {
+		name, text string
+		lines      []string
+		summary    string
+	}{
+		{"worker count out of range", "workers: 100000000\n",
+			[]string{"workers: must be within 0..256"}, "1 problem:"},
+		{"syntax error", "workers: [\n",
+			[]string{"decode: yaml: line 1: did not find expected node content"}, "1 problem:"},
+		{"wrong type inside a sink", "alert:\n  sinks:\n    - type: syslog\n" +
+			"      address: [1]\n",
+			[]string{"line 4: alert.sinks[0].address: cannot unmarshal !!seq into string"},
+			"1 problem:"},
+		{"two mistakes", "workers: -1\nlog:\n  level: loud\n",
+			[]string{"workers: must be within 0..256",
+				`log.level: "loud" must be debug, info, warn or error`}, "2 problems:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "sg.yaml")
+			if err := os.WriteFile(p, []byte(tc.text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), []string{"config", "check", p}, &out, &errOut)
+			if !errors.Is(err, errConfigInvalid) {
+				t.Fatalf("config check = %v, want errConfigInvalid", err)
+			}
+			var want []string
+			for _, l := range tc.lines {
+				want = append(want, p+": "+l)
+			}
+			if got := strings.TrimSpace(errOut.String()); got != strings.Join(want, "\n") {
+				t.Errorf("config check printed:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+			}
+			if got, want := err.Error(), p+": "+tc.summary; !strings.HasPrefix(got, want) {
+				t.Errorf("config check = %q, want it to start with %q", got, want)
+			}
+		})
+	}
+}
