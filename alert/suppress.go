@@ -20,7 +20,7 @@ const (
 	// DecisionNew: the source has not alerted in the window.
 	DecisionNew Decision = iota
 	// DecisionEscalated: the source alerted in the window, but its
-	// severity or confidence rose since.
+	// severity or confidence rose since, or it is now named.
 	DecisionEscalated
 	// DecisionRenewed: the source's last alert is older than the window.
 	DecisionRenewed
@@ -76,6 +76,7 @@ type suppressEntry struct {
 	lastNs int64
 	sev    fusion.Severity
 	conf   int
+	named  bool // an alert named the tool
 }
 
 type allowRule struct {
@@ -153,6 +154,7 @@ func (s *Suppressor) decide(v *fusion.Verdict) Decision {
 		}
 		s.bySrc[v.SrcIP] = s.order.PushBack(&suppressEntry{
 			ip: v.SrcIP, lastNs: v.LastSeenNs, sev: v.Severity, conf: v.Confidence,
+			named: v.Tool != "",
 		})
 		return DecisionNew
 	}
@@ -164,6 +166,9 @@ func (s *Suppressor) decide(v *fusion.Verdict) Decision {
 		d = DecisionRenewed
 	case v.Severity > e.sev:
 		d = DecisionEscalated
+	case v.Tool != "" && !e.named && v.Severity >= e.sev:
+		// The first alert said a port scan; this one says whose.
+		d = DecisionEscalated
 	case s.step > 0 && v.Confidence >= e.conf+s.step:
 		d = DecisionEscalated
 	default:
@@ -171,6 +176,7 @@ func (s *Suppressor) decide(v *fusion.Verdict) Decision {
 	}
 	e.lastNs = max(e.lastNs, v.LastSeenNs)
 	e.sev, e.conf = v.Severity, v.Confidence
+	e.named = e.named || v.Tool != ""
 	s.order.MoveToBack(el)
 	return d
 }

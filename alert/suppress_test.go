@@ -67,6 +67,28 @@ func TestSuppressorWindowAndEscalation(t *testing.T) {
 	}
 }
 
+// An unnamed port-scan alert is followed by the one that names the tool,
+// even at the same severity and a lower confidence; only once.
+func TestSuppressorNamingEscalates(t *testing.T) {
+	s := newSuppressor(t, nil)
+	src := ip4(198, 18, 0, 1)
+	unnamed := verdictAt(src, 0, fusion.SeverityHigh, 92)
+	unnamed.Tool = ""
+	steps := []struct {
+		v    *fusion.Verdict
+		want Decision
+	}{
+		{unnamed, DecisionNew},
+		{verdictAt(src, 1, fusion.SeverityHigh, 80), DecisionEscalated},
+		{verdictAt(src, 2, fusion.SeverityHigh, 80), DecisionDuplicate},
+	}
+	for i, st := range steps {
+		if got := s.Admit(st.v); got != st.want {
+			t.Errorf("step %d: Admit = %v, want %v", i, got, st.want)
+		}
+	}
+}
+
 func TestSuppressorConfidenceStepOff(t *testing.T) {
 	s := newSuppressor(t, func(c *SuppressConfig) { c.ConfidenceStep = 0 })
 	src := ip4(10, 0, 0, 1)

@@ -43,6 +43,8 @@ type detailHead struct {
 	lastNs  int64
 
 	probes   uint32 // probes sampled since promotion
+	seqN     uint32 // TCP probes sampled (the sequence ring)
+	highPort uint32 // probes to a destination port of 1024 or more
 	decided  uint32 // probes at the last decision
 	syns     uint32
 	fpSum    uint64
@@ -134,7 +136,13 @@ func (d *detail) observe(r *record.Record, score uint8, nowMs uint32) {
 	}
 	d.srcPorts[i%portRing] = r.SrcPort
 	d.ts[i%tsRing] = r.TsNs
-	d.seq[i%seqRing] = r.Seq
+	if r.Proto == record.ProtoTCP {
+		d.seq[d.seqN%seqRing] = r.Seq
+		d.seqN++
+	}
+	if r.DstPort >= 1024 && r.Proto != record.ProtoICMP {
+		d.highPort++
+	}
 	d.ipid[i%seqRing] = r.IPID
 	d.dstIP[i%dstRing] = r.DstIP
 	d.dstPort[i%dstRing] = r.DstPort

@@ -68,6 +68,7 @@ func (d *Detector) evidence(h *hot, dt *detail, nowNs int64) fusion.Evidence {
 		Refused:          dt.refused,
 		PayloadPackets:   dt.payload,
 		ScannerRSTs:      dt.srcRSTs,
+		HighPortShare:    float64(dt.highPort) / float64(max(dt.probes, 1)),
 	}
 	if h.fpEntry != noEntry {
 		ev.FingerprintEntry = int(h.fpEntry)
@@ -79,10 +80,16 @@ func (d *Detector) evidence(h *hot, dt *detail, nowNs int64) fusion.Evidence {
 	// Packet layer: the header score over every TCP probe, including
 	// those seen before promotion.
 	early := h.probes - dt.probes
+	if early > 0 && dt.probes > 0 {
+		// The probes before promotion were not sampled; count their SYNs
+		// at the share the sampled ones show.
+		ev.SYNs += uint32(uint64(early) * uint64(dt.syns) / uint64(dt.probes))
+	}
 	if n := dt.fpCount + early; n > 0 {
 		ev.FingerprintAvg = float64(dt.fpSum+uint64(h.fpSum)) / float64(n)
 	}
-	seq := ring(sc.seq[:], dt.seq[:], dt.probes)
+	seq := ring(sc.seq[:], dt.seq[:], dt.seqN)
+	ev.SeqSamples = uint32(len(seq))
 	ev.SeqAutocorr = lag1Autocorr(seq)
 	ev.IPIDIncRatio = incrementRatio(ring(sc.ipid[:], dt.ipid[:], dt.probes))
 

@@ -12,6 +12,7 @@ import (
 type Cond struct {
 	MinProbes         uint32   `yaml:"min_probes,omitempty"`
 	MaxProbes         uint32   `yaml:"max_probes,omitempty"`
+	MinSYNs           uint32   `yaml:"min_syns,omitempty"`
 	MinFingerprint    *float64 `yaml:"min_fingerprint,omitempty"`
 	MinFingerprintRun uint32   `yaml:"min_fingerprint_run,omitempty"`
 	MinInvariantRun   uint32   `yaml:"min_invariant_run,omitempty"`
@@ -25,6 +26,9 @@ type Cond struct {
 	MinUnansweredRate *float64 `yaml:"min_unanswered_share,omitempty"`
 	MaxPayloadShare   *float64 `yaml:"max_payload_share,omitempty"`
 	NoFingerprint     bool     `yaml:"no_fingerprint,omitempty"`
+	// NotDispersed excludes sources whose targets are spread like a
+	// peer-to-peer client's (see Signals.DispersedHighPorts).
+	NotDispersed bool `yaml:"not_dispersed,omitempty"`
 }
 
 // Row is one row of the threshold matrix.
@@ -55,7 +59,13 @@ type Vote struct {
 	Threshold          int     `yaml:"threshold"`
 	MinTargets         uint32  `yaml:"min_targets"`
 	MaxPayloadShare    float64 `yaml:"max_payload_share"`
-	Severity           string  `yaml:"severity"`
+	// MinUnanswered is the share of unanswered probes a vote needs when
+	// the fingerprint did not vote: clients, resolvers and health checkers
+	// fan out too, but get their answers.
+	MinUnanswered float64 `yaml:"min_unanswered_share"`
+	// ExcludeDispersed keeps peer-to-peer-like sources out of the vote.
+	ExcludeDispersed bool   `yaml:"exclude_dispersed"`
+	Severity         string `yaml:"severity"`
 }
 
 // Early is the early-detection score at 10 to 20 probes.
@@ -93,6 +103,13 @@ type Signals struct {
 	FanOutTargets      uint32  `yaml:"fan_out_targets"`
 	RateCVMax          float64 `yaml:"rate_cv_max"`
 	UnansweredMin      float64 `yaml:"unanswered_min"`
+	// A source is dispersed, as a peer-to-peer client is, when at least
+	// DispersedHighPorts of its probes go to ports >= 1024 and both its
+	// distinct addresses and distinct ports are at least DispersedSpread
+	// of its distinct targets: every peer on a port of its own. Scanners
+	// walk few ports over many addresses, or many ports on few.
+	DispersedHighPorts float64 `yaml:"dispersed_high_ports"`
+	DispersedSpread    float64 `yaml:"dispersed_spread"`
 }
 
 // Config holds every weight and threshold fusion uses.

@@ -94,7 +94,7 @@ func (f *Fuser) attribute(ev *Evidence, ruleTool string) (tool, version string) 
 func (f *Fuser) vote(ev *Evidence) (int, Method) {
 	c := &f.cfg.Vote
 	if ev.Probes < c.MinProbes || ev.DistinctTargets < c.MinTargets ||
-		payloadShare(ev) > c.MaxPayloadShare {
+		payloadShare(ev) > c.MaxPayloadShare || c.ExcludeDispersed && f.dispersed(ev) {
 		return 0, 0
 	}
 	score := 0
@@ -114,6 +114,11 @@ func (f *Fuser) vote(ev *Evidence) (int, Method) {
 	if ev.TargetUnique >= c.TargetUniqueMin {
 		score += c.TargetUniqueWeight
 		m |= MethodTargetUniqueness
+	}
+	if m&MethodTCPFingerprint == 0 && unanswered(ev) < c.MinUnanswered {
+		// Without a scanner's header, fan-out and fresh source ports are
+		// what every busy client shows; only unanswered probes tell.
+		return 0, 0
 	}
 	return score, m
 }
@@ -156,7 +161,7 @@ func (f *Fuser) early(ev *Evidence) (int, Method) {
 func (f *Fuser) signals(ev *Evidence) Method {
 	s := &f.cfg.Signals
 	var m Method
-	if ev.SeqConstant || !math.IsNaN(ev.SeqAutocorr) && ev.Probes >= s.SeqMinSamples &&
+	if ev.SeqConstant || !math.IsNaN(ev.SeqAutocorr) && ev.SeqSamples >= s.SeqMinSamples &&
 		ev.SeqAutocorr < s.SeqMaxAutocorr {
 		m |= MethodSYNCookie
 	}

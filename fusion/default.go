@@ -22,6 +22,8 @@ func Default() Config {
 			Threshold:          60,
 			MinTargets:         10,
 			MaxPayloadShare:    0.2,
+			MinUnanswered:      0.5,
+			ExcludeDispersed:   true,
 			Severity:           "high",
 		},
 		Early: Early{
@@ -67,7 +69,9 @@ func Default() Config {
 //     exactly what the row describes.
 //   - raw_fan_out and connect_scan are new: a raw-packet header without an
 //     entry of its own, and kernel SYNs that are mostly refused and never
-//     used (nmap -sT, whose packets are a normal client's).
+//     used (nmap -sT, whose packets are a normal client's). connect_scan
+//     counts SYNs only (a traceroute's UDP probes are refused too) and
+//     leaves out sources dispersed like a peer-to-peer client.
 func defaultMatrix() []Row {
 	return []Row{
 		{Name: "invariant_first_probe", Confidence: 85, Severity: "high", Action: "alert",
@@ -78,16 +82,16 @@ func defaultMatrix() []Row {
 			When: Cond{MinProbes: 10, MinFingerprint: f64(80), MinTargetUnique: f64(1)}},
 		{Name: "entropy_fixed_rate", Confidence: 90, Severity: "high", Action: "alert",
 			When: Cond{MinProbes: 50, MinPortEntropy: f64(13), MaxRateCV: f64(0.05),
-				MinTargets: 50, MaxPayloadShare: f64(0.2)}},
+				MinTargets: 50, MaxPayloadShare: f64(0.2), NotDispersed: true}},
 		{Name: "entropy", Confidence: 75, Severity: "medium", Action: "alert",
 			When: Cond{MinProbes: 100, MinPortEntropy: f64(12), MinTargets: 100,
-				MinUnansweredRate: f64(0.5), MaxPayloadShare: f64(0.2)}},
+				MinUnansweredRate: f64(0.5), MaxPayloadShare: f64(0.2), NotDispersed: true}},
 		{Name: "fingerprint_entropy", Confidence: 80, Severity: "high", Action: "alert",
 			When: Cond{MinProbes: 20, MinFingerprint: f64(60), MinPortEntropy: f64(13),
 				MinTargets: 20}},
 		{Name: "fixed_rate_entropy", Confidence: 85, Severity: "high", Action: "alert",
 			When: Cond{MinProbes: 20, MaxRateCV: f64(0.01), MinPortEntropy: f64(13),
-				MinTargets: 20, MaxPayloadShare: f64(0.2)}},
+				MinTargets: 20, MaxPayloadShare: f64(0.2), NotDispersed: true}},
 		{Name: "few_probes", Confidence: 25, Severity: "low", Action: "ignore",
 			When: Cond{MaxProbes: 9}},
 		{Name: "low_entropy_jitter", Confidence: 15, Severity: "low", Action: "exclude",
@@ -97,8 +101,8 @@ func defaultMatrix() []Row {
 				MinUnansweredRate: f64(0.5)}},
 		{Name: "connect_scan", Confidence: 80, Severity: "high", Action: "alert",
 			Tool: "nmap",
-			When: Cond{MinProbes: 10, MinTargets: 10, MinUnansweredRate: f64(0.8),
-				MaxPayloadShare: f64(0.1), NoFingerprint: true}},
+			When: Cond{MinProbes: 20, MinSYNs: 20, MinTargets: 20, MinUnansweredRate: f64(0.8),
+				MaxPayloadShare: f64(0.1), NoFingerprint: true, NotDispersed: true}},
 	}
 }
 
@@ -116,5 +120,7 @@ func defaultSignals() Signals {
 		FanOutTargets:      500,
 		RateCVMax:          0.05,
 		UnansweredMin:      0.5,
+		DispersedHighPorts: 0.8,
+		DispersedSpread:    0.8,
 	}
 }

@@ -97,6 +97,7 @@ type Evidence struct {
 	InvariantRun     uint32  // consecutive probes the relation held on
 	InvariantHits    uint32  // probes the relation held on, in all
 	SeqAutocorr      float64 // lag-1 autocorrelation of sequence numbers
+	SeqSamples       uint32  // TCP probes the sequence tests saw
 	SeqConstant      bool    // one sequence number across distinct targets
 	IPIDIncRatio     float64 // share of IP-ID steps that increase
 
@@ -125,6 +126,7 @@ type Evidence struct {
 	Refused          uint32  // RSTs and unreachables seen for this source
 	PayloadPackets   uint32  // packets with payload the source sent
 	ScannerRSTs      uint32  // bare RSTs the source sent
+	HighPortShare    float64 // share of probes to destination ports >= 1024
 }
 
 // Verdict is fusion's decision about one source.

@@ -57,6 +57,8 @@ func (f *Fuser) holds(c *Cond, ev *Evidence) bool {
 	switch {
 	case c.MinProbes > 0 && ev.Probes < c.MinProbes,
 		c.MaxProbes > 0 && ev.Probes > c.MaxProbes,
+		c.MinSYNs > 0 && ev.SYNs < c.MinSYNs,
+		c.NotDispersed && f.dispersed(ev),
 		c.MinFingerprint != nil && ev.FingerprintAvg < *c.MinFingerprint,
 		c.MinFingerprintRun > 0 && (ev.FingerprintEntry < 0 ||
 			ev.FingerprintAgree < c.MinFingerprintRun),
@@ -111,4 +113,15 @@ func (f *Fuser) condMethods(c *Cond, ev *Evidence) Method {
 		m |= MethodRefusals
 	}
 	return m
+}
+
+// dispersed reports whether a source's targets are spread as a
+// peer-to-peer client's are: mostly high ports, each address on a port of
+// its own.
+func (f *Fuser) dispersed(ev *Evidence) bool {
+	s := &f.cfg.Signals
+	t := float64(ev.DistinctTargets)
+	return ev.DistinctTargets >= 10 && ev.HighPortShare >= s.DispersedHighPorts &&
+		float64(ev.DistinctDsts) >= s.DispersedSpread*t &&
+		float64(ev.DistinctPorts) >= s.DispersedSpread*t
 }

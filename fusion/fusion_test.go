@@ -67,8 +67,9 @@ func TestDecide(t *testing.T) {
 			[]string{"TCP_FINGERPRINT", "TARGET_UNIQUENESS"}},
 		{"connect scan: kernel SYNs, refusals, no data", func() Evidence {
 			e := base()
-			e.Probes, e.DistinctTargets, e.TargetUnique = 40, 40, 1
+			e.Probes, e.SYNs, e.DistinctTargets, e.TargetUnique = 40, 40, 40, 1
 			e.SrcPortSamples, e.SrcPortEntropy, e.SrcPortUnique = 40, 5.3, 1
+			e.DistinctDsts, e.DistinctPorts, e.HighPortShare = 1, 40, 0.2
 			e.Refused = 39
 			return e
 		}, "connect_scan", "nmap", SeverityHigh, []string{"FAN_OUT", "REFUSALS"}},
@@ -78,6 +79,28 @@ func TestDecide(t *testing.T) {
 			e.SrcPortSamples, e.SrcPortEntropy, e.SrcPortUnique = 256, 8, 1
 			e.Answered, e.PayloadPackets = 300, 300
 			e.RateCV = 0.04
+			return e
+		}, "", "", SeverityNone, nil},
+		{"traceroute: refused UDP probes are no connect scan", func() Evidence {
+			e := base()
+			e.Probes, e.DistinctTargets, e.TargetUnique = 30, 30, 1
+			e.DistinctDsts, e.DistinctPorts, e.HighPortShare = 1, 30, 1
+			e.Refused = 30
+			return e
+		}, "", "", SeverityNone, nil},
+		{"resolver: fan-out with fresh ports, answered", func() Evidence {
+			e := base()
+			e.Probes, e.DistinctTargets, e.TargetUnique = 50, 50, 1
+			e.DistinctDsts, e.DistinctPorts = 50, 1
+			e.SrcPortSamples, e.SrcPortEntropy, e.SrcPortUnique = 50, 5.6, 1
+			e.Answered = 45
+			return e
+		}, "", "", SeverityNone, nil},
+		{"peer-to-peer client: dead peers, each on a port of its own", func() Evidence {
+			e := base()
+			e.Probes, e.SYNs, e.DistinctTargets, e.TargetUnique = 40, 40, 40, 1
+			e.DistinctDsts, e.DistinctPorts, e.HighPortShare = 40, 40, 1
+			e.SrcPortSamples, e.SrcPortEntropy, e.SrcPortUnique = 40, 5.3, 1
 			return e
 		}, "", "", SeverityNone, nil},
 		{"one busy client", func() Evidence {

@@ -48,7 +48,7 @@ func TestSecondOpinion(t *testing.T) {
 	// connect is a behaviour-only verdict: the connect_scan row.
 	connect := func(probes uint32) Evidence {
 		e := base()
-		e.Probes, e.DistinctTargets, e.TargetUnique = probes, probes, 1
+		e.Probes, e.SYNs, e.DistinctTargets, e.TargetUnique = probes, probes, probes, 1
 		e.Refused = probes - 1
 		return e
 	}

@@ -93,11 +93,17 @@ const Size = int(unsafe.Sizeof(Record{}))
 
 // IsProbe reports whether the packet is something a scanner sends to learn
 // about a target: TCP without ACK or RST (SYN, FIN, NULL and Xmas probes), a
-// UDP datagram, or an ICMP echo, timestamp or address-mask request.
+// bare ACK or FIN-ACK with neither options nor data (nmap's ACK, window and
+// Maimon probes: a Linux stack puts a timestamp option on every ACK), a UDP
+// datagram, or an ICMP echo, timestamp or address-mask request.
 func (r *Record) IsProbe() bool {
 	switch r.Proto {
 	case ProtoTCP:
-		return r.Flags&(FlagACK|FlagRST) == 0
+		if r.Flags&(FlagACK|FlagRST) == 0 {
+			return true
+		}
+		return r.Flags&(FlagSYN|FlagRST|FlagPSH|FlagURG) == 0 &&
+			r.OptKinds == 0 && r.Meta&(MetaPayload|MetaOptOverflow) == 0
 	case ProtoUDP:
 		return !r.isUDPReply()
 	case ProtoICMP:

@@ -86,11 +86,14 @@ func (db *DB) fill(s *cacheSlot, r *record.Record, class uint8) bool {
 			continue
 		}
 		sc, required := db.score(e, r)
+		if !required {
+			continue
+		}
 		if sc > int(s.score) {
 			s.score = uint8(sc)
 		}
 		// Exact relations are checked per probe; here only the rest.
-		if sc < db.scoring.Match || !required || !e.rulesHold(r, true) {
+		if sc < db.scoring.Match || !e.rulesHold(r, true) {
 			continue
 		}
 		if int(s.n) == maxCached {

@@ -24,6 +24,7 @@ const (
 	probeXmas
 	probeUDP
 	probeICMP
+	probeACK
 )
 
 // IP-ID and sequence relations.
@@ -78,7 +79,7 @@ var fieldNames = map[string]uint8{
 
 var probeNames = map[string]uint8{
 	"syn": probeSYN, "fin": probeFIN, "null": probeNull, "xmas": probeXmas,
-	"udp": probeUDP, "icmp": probeICMP,
+	"udp": probeUDP, "icmp": probeICMP, "ack": probeACK,
 }
 
 var optionCodes = map[string]uint32{

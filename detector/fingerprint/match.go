@@ -37,6 +37,8 @@ func probeClass(r *record.Record) uint8 {
 		return probeNull
 	case record.FlagFIN | record.FlagPSH | record.FlagURG:
 		return probeXmas
+	case record.FlagACK, record.FlagFIN | record.FlagACK:
+		return probeACK
 	}
 	return 0
 }
@@ -64,10 +66,15 @@ func (db *DB) Match(r *record.Record) Match {
 			continue
 		}
 		s, required := db.score(e, r)
+		if !required {
+			// An entry whose required field differs does not apply: it
+			// neither matches nor lends the probe its score.
+			continue
+		}
 		if s > int(m.Score) {
 			m.Score = uint8(s)
 		}
-		if s < db.scoring.Match || s <= best || !required || !e.rulesHold(r, exact) {
+		if s < db.scoring.Match || s <= best || !e.rulesHold(r, exact) {
 			continue
 		}
 		best, m.Entry = s, int8(i)
