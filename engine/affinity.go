@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"runtime"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -37,4 +38,38 @@ func pin(cpu int) (release func(), err error) {
 	// Not unlocking on release: a goroutine that exits while locked takes
 	// its thread with it, so the narrowed affinity never leaks to others.
 	return func() {}, nil
+}
+
+// allowedCPUs returns the CPUs the calling thread may run on, which are the
+// process's unless a thread was pinned; known is false when the kernel
+// would not say.
+func allowedCPUs() (set unix.CPUSet, known bool) {
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		return set, false
+	}
+	return set, true
+}
+
+// cpuList writes set as ranges, "0-3,6".
+func cpuList(set *unix.CPUSet) string {
+	var parts []string
+	for cpu := 0; cpu < 1024; cpu++ {
+		if !set.IsSet(cpu) {
+			continue
+		}
+		end := cpu
+		for end+1 < 1024 && set.IsSet(end+1) {
+			end++
+		}
+		if end == cpu {
+			parts = append(parts, fmt.Sprint(cpu))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d-%d", cpu, end))
+		}
+		cpu = end
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return "CPUs " + strings.Join(parts, ",")
 }

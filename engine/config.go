@@ -58,9 +58,17 @@ func (c *Config) Validate(prefix string) error {
 	if c.QueueBatches < 1 || c.QueueBatches > 1<<20 {
 		bad("queue_batches", "must be within 1..1048576")
 	}
+	// A CPU outside the process's affinity mask (offline, absent, or
+	// withheld by a cpuset) cannot take a worker: say so now rather than
+	// when the workers start.
+	allowed, known := allowedCPUs()
 	for i, cpu := range c.CPUs {
-		if cpu < 0 || cpu >= 1024 {
+		switch {
+		case cpu < 0 || cpu >= 1024:
 			bad(fmt.Sprintf("cpus[%d]", i), "must be within 0..1023")
+		case known && !allowed.IsSet(cpu):
+			bad(fmt.Sprintf("cpus[%d]", i), fmt.Sprintf("CPU %d is not one this process "+
+				"may run on (%s)", cpu, cpuList(&allowed)))
 		}
 	}
 	if c.IdleFlush < 0 {

@@ -34,7 +34,6 @@ type Engine struct {
 	stopping atomic.Bool
 	done     chan struct{}
 	wg       sync.WaitGroup
-	runErrs  []error // pinning failures, one slot per worker
 
 	mu          sync.Mutex
 	stopped     bool
@@ -56,7 +55,6 @@ func New(cfg Config, dc detector.Config, db *fingerprint.DB, f *fusion.Fuser,
 	}
 	e := &Engine{cfg: cfg, pipe: p, done: make(chan struct{})}
 	e.fuser.Store(f)
-	e.runErrs = make([]error, cfg.Workers)
 	for i := range cfg.Workers {
 		det, err := detector.New(dc, db, f)
 		if err != nil {
@@ -97,6 +95,11 @@ func (e *Engine) Fuser() *fusion.Fuser { return e.fuser.Load() }
 // Start launches one goroutine per worker, each taking batches from its
 // queue; Dispatchers feed them. A source that drives the workers itself
 // (see Worker.Process) does not call Start.
+//
+// With Config.CPUs set, Start returns once every worker is bound to its
+// CPU. A worker that cannot be bound makes Start return its *PinError: the
+// workers run all the same, unpinned, and the caller decides whether to go
+// on or to Stop.
 func (e *Engine) Start() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -107,14 +110,19 @@ func (e *Engine) Start() error {
 		return ErrStarted
 	}
 	e.started = true
+	pinned := make(chan error, len(e.workers))
 	for _, w := range e.workers {
 		e.wg.Add(1)
 		go func() {
 			defer e.wg.Done()
-			e.runErrs[w.id] = w.run(e.done)
+			w.run(e.done, pinned)
 		}()
 	}
-	return nil
+	var errs []error
+	for range e.workers {
+		errs = append(errs, <-pinned)
+	}
+	return errors.Join(errs...)
 }
 
 // Stop ends the run. The sources must have stopped, and their Dispatchers
@@ -122,7 +130,7 @@ func (e *Engine) Start() error {
 // counted. Stop lets every worker drain its queue, takes a last decision on
 // every suspect (detector Flush), hands those verdicts to the pipeline and
 // closes it, which delivers what the sinks hold within ctx. It returns
-// errors from pinning the workers and from closing the sinks.
+// the errors from closing the sinks.
 func (e *Engine) Stop(ctx context.Context) error {
 	e.mu.Lock()
 	if e.stopped {
@@ -141,9 +149,7 @@ func (e *Engine) Stop(ctx context.Context) error {
 	for _, w := range e.workers {
 		w.flush()
 	}
-	errs := append([]error(nil), e.runErrs...)
-	errs = append(errs, e.pipe.Close(ctx))
-	return errors.Join(errs...)
+	return e.pipe.Close(ctx)
 }
 
 // Stats is a snapshot of the engine's counters.

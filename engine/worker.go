@@ -210,13 +210,16 @@ func (w *Worker) Stats() WorkerStats {
 	}
 }
 
-// run is the loop of a worker Start launched: take batches until done is
-// closed, then drain what is queued.
-func (w *Worker) run(done <-chan struct{}) error {
+// run is the loop of a worker Start launched: bind to the worker's CPU and
+// send the outcome on pinned, then take batches until done is closed and
+// drain what is queued.
+func (w *Worker) run(done <-chan struct{}, pinned chan<- error) {
 	release, err := pin(w.e.cfg.cpuFor(w.id))
 	if err != nil {
-		// An unpinned worker still detects: report, keep going.
-		err = &PinError{Worker: w.id, Err: err}
+		// An unpinned worker still detects; Start reports it.
+		pinned <- &PinError{Worker: w.id, Err: err}
+	} else {
+		pinned <- nil
 	}
 	defer release()
 
@@ -238,7 +241,7 @@ func (w *Worker) run(done <-chan struct{}) error {
 				case b := <-w.queue:
 					w.take(b)
 				default:
-					return err
+					return
 				}
 			}
 		}

@@ -56,13 +56,21 @@ func (s *dpdkSource) run(ctx context.Context, e *engine.Engine) error {
 	rings := s.plane.Rings()
 	drain := make(chan struct{})
 	errs := make([]error, len(rings))
+	// A worker that cannot be pinned returns at once: stop the source then,
+	// so that the failure ends the start-up rather than wait for the exit.
+	ctx, failed := context.WithCancel(ctx)
+	defer failed()
 	var wg sync.WaitGroup
 	for i, r := range rings {
 		cpu := -1
 		if len(s.cpus) > 0 {
 			cpu = s.cpus[i%len(s.cpus)]
 		}
-		wg.Go(func() { errs[i] = driveRing(r, e.Worker(r.Worker()), cpu, drain) })
+		wg.Go(func() {
+			if errs[i] = driveRing(r, e.Worker(r.Worker()), cpu, drain); errs[i] != nil {
+				failed()
+			}
+		})
 	}
 
 	// Stop the lcores first so nothing more is enqueued, then let the
