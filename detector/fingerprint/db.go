@@ -110,8 +110,16 @@ func Parse(b []byte) (*DB, error) {
 func Compile(spec Spec) (*DB, error) {
 	var errs []error
 	w := spec.Scoring.Weights
-	if w.Window < 0 || w.MSS < 0 || w.WScale < 0 || w.Options < 0 {
+	sum := w.Window + w.MSS + w.WScale + w.Options
+	switch {
+	case w.Window < 0 || w.MSS < 0 || w.WScale < 0 || w.Options < 0:
 		errs = append(errs, errors.New("scoring.weights: must be >= 0"))
+	case sum == 0:
+		errs = append(errs, errors.New("scoring.weights: must not all be 0"))
+	case spec.Scoring.Match > sum:
+		// A probe scores at most the sum: no entry could ever match.
+		errs = append(errs, fmt.Errorf("scoring.match: %d is more than the weights' sum %d",
+			spec.Scoring.Match, sum))
 	}
 	if spec.Scoring.Match <= 0 {
 		errs = append(errs, errors.New("scoring.match: must be > 0"))
