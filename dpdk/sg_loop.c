@@ -104,7 +104,7 @@ static void rx_queue(struct sg_lcore *lc, const struct sg_rxq *q, uint64_t *head
 	struct rte_mbuf *bufs[SG_BURST];
 	struct sg_record rec;
 	uint64_t skip[SG_SKIP_MAX] = {0};
-	uint64_t drops[SG_MAX_WORKERS];
+	uint64_t drops[SG_MAX_WORKERS], room[SG_MAX_WORKERS];
 	uint32_t nb_lanes = lc->nb_lanes, records = 0;
 
 	uint16_t n = rte_eth_rx_burst(q->port, q->queue, bufs, SG_BURST);
@@ -112,8 +112,10 @@ static void rx_queue(struct sg_lcore *lc, const struct sg_rxq *q, uint64_t *head
 		return;
 	int64_t now = q->ts_mode == SG_TS_CLOCK ? clock_now_ns() : 0;
 
-	for (uint32_t w = 0; w < nb_lanes; w++)
+	for (uint32_t w = 0; w < nb_lanes; w++) {
 		drops[w] = 0;
+		room[w] = sg_lane_room(lc->lanes[w], heads[w], n);
+	}
 
 	/* Start loading every frame's headers before parsing the first: the
 	 * misses overlap instead of following one another. */
@@ -128,9 +130,14 @@ static void rx_queue(struct sg_lcore *lc, const struct sg_rxq *q, uint64_t *head
 			continue;
 		records++;
 
+		/* A full lane drops and counts: the lcore never waits. */
 		uint32_t w = sg_shard(sg_key(&rec), nb_lanes);
-		if (!sg_lane_push(lc->lanes[w], &heads[w], &rec))
+		if (room[w] == 0) {
 			drops[w]++;
+			continue;
+		}
+		sg_lane_put(lc->lanes[w], &heads[w], &rec);
+		room[w]--;
 	}
 	rte_pktmbuf_free_bulk(bufs, n);
 
@@ -152,7 +159,7 @@ int sg_lcore_main(void *arg)
 	uint64_t heads[SG_MAX_WORKERS];
 
 	for (uint32_t w = 0; w < lc->nb_lanes; w++)
-		heads[w] = lc->lanes[w]->head;
+		heads[w] = lc->lanes[w]->published;
 
 	while (!__atomic_load_n(lc->stop, __ATOMIC_RELAXED))
 		for (uint32_t i = 0; i < lc->nb_rxq; i++)
@@ -183,26 +190,28 @@ void sg_shard_records(const struct sg_record *r, uint32_t n, uint32_t workers, u
 uint64_t sg_lane_fill(struct sg_lane *l, uint64_t n, uint32_t tag, int wait)
 {
 	struct sg_record rec;
-	uint64_t head = l->head, drops = 0, i = 0;
+	uint64_t head = l->published, drops = 0;
 
 	memset(&rec, 0, sizeof(rec));
-	while (i < n) {
-		uint64_t burst_drops = 0;
-		for (int k = 0; k < SG_BURST && i < n; k++, i++) {
+	rec.opt_kinds = tag;
+	for (uint64_t i = 0; i < n;) {
+		uint64_t k = n - i < SG_BURST ? n - i : SG_BURST;
+		uint64_t room = sg_lane_room(l, head, k), burst_drops = 0;
+		while (wait && room < k) {
+			rte_pause();
+			room = sg_lane_room(l, head, k);
+		}
+		for (uint64_t j = 0; j < k; j++, i++) {
+			if (room == 0) {
+				burst_drops++;
+				continue;
+			}
 			rec.ts_ns = (int64_t)i;
 			rec.seq = (uint32_t)i;
 			rec.src_ip = (uint32_t)(i * 2654435761u);
 			rec.dst_ip = ~rec.src_ip;
-			rec.opt_kinds = tag;
-			while (!sg_lane_push(l, &head, &rec)) {
-				if (!wait) {
-					burst_drops++;
-					break;
-				}
-				/* Let the consumer see what is ready before waiting. */
-				sg_lane_publish(l, head, 0);
-				rte_pause();
-			}
+			sg_lane_put(l, &head, &rec);
+			room--;
 		}
 		sg_lane_publish(l, head, burst_drops);
 		drops += burst_drops;

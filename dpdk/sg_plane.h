@@ -16,24 +16,29 @@
 #define SG_MAX_RXQ 64
 
 /*
- * A single-producer single-consumer queue of Records. The producer (one
- * lcore) owns head, cached_tail and the counters; the consumer (one Go
- * worker) owns tail. Each side publishes its index with a release store
- * and reads the other's with an acquire load, once per burst.
+ * A single-producer single-consumer queue of Records. Each side publishes
+ * its index with a release store and reads the other's with an acquire
+ * load, at most once per burst. The cache lines are split by who writes
+ * them: the consumer polls head, which the producer only writes; the
+ * producer keeps its own view of both indexes and its counters on a line
+ * the consumer never touches, so a busy consumer does not pull that line
+ * away from the producer between bursts.
  */
 struct sg_lane {
-	uint64_t head;        /* records published; producer writes */
-	uint64_t cached_tail; /* producer's last look at tail */
-	uint64_t enqueued;    /* records published, for stats */
-	uint64_t drops;       /* records dropped on a full lane */
-	uint8_t pad0[SG_CACHE_LINE - 32];
+	uint64_t head; /* records published; the producer writes, the consumer polls */
+	uint8_t pad0[SG_CACHE_LINE - 8];
 
-	uint64_t tail; /* records consumed; consumer writes */
+	uint64_t tail; /* records consumed; the consumer writes */
 	uint8_t pad1[SG_CACHE_LINE - 8];
 
-	uint64_t size; /* power of two */
+	/* The producer's line. */
+	uint64_t published;   /* the value last stored in head */
+	uint64_t cached_tail; /* the producer's last look at tail */
+	uint64_t enqueued;    /* records published, for stats */
+	uint64_t drops;       /* records dropped on a full lane */
+	uint64_t size;        /* power of two */
 	uint64_t mask;
-	uint8_t pad2[SG_CACHE_LINE - 16];
+	uint8_t pad2[SG_CACHE_LINE - 48];
 
 	struct sg_record slots[];
 };
@@ -41,33 +46,37 @@ struct sg_lane {
 _Static_assert(sizeof(struct sg_lane) == 3 * SG_CACHE_LINE, "sg_lane header layout");
 
 /*
- * Appends rec at the producer's private index *head unless the lane is
- * full; returns 0 when full. Nothing is visible to the consumer before
- * sg_lane_publish.
+ * Returns how many records the lane can take at the producer's private
+ * index head. The consumer's index is read only when the producer's cached
+ * view leaves less than want: at most one shared cache-line read per lane
+ * per burst, even while the lane is full.
  */
-static inline int sg_lane_push(struct sg_lane *l, uint64_t *head, const struct sg_record *rec)
+static inline uint64_t sg_lane_room(struct sg_lane *l, uint64_t head, uint64_t want)
 {
-	uint64_t h = *head;
-
-	/* Look at the consumer's index only when the cached view says the lane
-	 * is full: one shared cache-line read per lap, not per record. */
-	if (h - l->cached_tail >= l->size) {
+	uint64_t room = l->size - (head - l->cached_tail);
+	if (room < want) {
 		l->cached_tail = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE);
-		if (h - l->cached_tail >= l->size)
-			return 0;
+		room = l->size - (head - l->cached_tail);
 	}
-	l->slots[h & l->mask] = *rec;
-	*head = h + 1;
-	return 1;
+	return room;
 }
 
-/* Makes every record pushed up to head visible to the consumer, and adds
+/* Writes rec at the private index *head, for which sg_lane_room gave room.
+ * Nothing is visible to the consumer before sg_lane_publish. */
+static inline void sg_lane_put(struct sg_lane *l, uint64_t *head, const struct sg_record *rec)
+{
+	l->slots[*head & l->mask] = *rec;
+	(*head)++;
+}
+
+/* Makes every record put up to head visible to the consumer, and adds
  * drops to the lane's count. Only the producer writes these fields, so a
  * relaxed load and store suffice for the counters. */
 static inline void sg_lane_publish(struct sg_lane *l, uint64_t head, uint64_t drops)
 {
-	if (head != l->head) {
-		__atomic_store_n(&l->enqueued, l->enqueued + (head - l->head), __ATOMIC_RELAXED);
+	if (head != l->published) {
+		__atomic_store_n(&l->enqueued, l->enqueued + (head - l->published), __ATOMIC_RELAXED);
+		l->published = head;
 		__atomic_store_n(&l->head, head, __ATOMIC_RELEASE);
 	}
 	if (drops != 0)
