@@ -39,6 +39,7 @@ type Detector struct {
 	epoch  int64
 	epoch0 bool
 	idleMs int32
+	quiet  uint32 // see fusion.Fuser.QuietBelow
 	checks []uint32
 	sc     scratch
 	fpc    fingerprint.Cache
@@ -58,6 +59,7 @@ func New(cfg Config, db *fingerprint.DB, f *fusion.Fuser) (*Detector, error) {
 		p:      newPool(cfg.MaxSuspects),
 		idleMs: int32(min(cfg.Idle.Milliseconds(), 1<<30)),
 		checks: cfg.Checkpoints,
+		quiet:  f.QuietBelow(),
 	}, nil
 }
 
@@ -189,7 +191,7 @@ func (d *Detector) probe(r *record.Record, nowMs uint32, out []fusion.Verdict) [
 	if exact >= 0 {
 		dt.exHits++
 	}
-	if !d.due(h.probes) {
+	if !d.due(h.probes) || h.probes < d.quiet && h.fpRun == 0 && h.exRun == 0 {
 		return out
 	}
 	return d.decide(h, dt, r.TsNs, out)
@@ -218,9 +220,9 @@ func (d *Detector) track(h *hot, r *record.Record, m fingerprint.Match, exact in
 		h.exEntry, h.exRun = uint8(exact), 2
 	case exact >= 0:
 		h.exEntry, h.exRun = uint8(exact), 1
-	case isTCP:
-		// Relations on TCP headers say nothing of UDP and ICMP probes, so
-		// only a TCP probe breaks a run.
+	case h.exEntry == noEntry || d.db.Applies(int(h.exEntry), r):
+		// A probe of a kind the relation covers breaks the run; masscan's
+		// relation says nothing of its UDP probes, so those do not.
 		h.exEntry, h.exRun = noEntry, 0
 	}
 }

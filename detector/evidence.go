@@ -56,6 +56,7 @@ func (d *Detector) evidence(h *hot, dt *detail, nowNs int64) fusion.Evidence {
 		FirstSeenNs:      dt.firstNs,
 		LastSeenNs:       nowNs,
 		Probes:           h.probes,
+		Sampled:          dt.probes,
 		SYNs:             dt.syns,
 		FingerprintEntry: -1,
 		InvariantEntry:   -1,

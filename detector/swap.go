@@ -10,5 +10,6 @@ import "scanguard/fusion"
 func (d *Detector) SetFuser(f *fusion.Fuser) {
 	if f != nil {
 		d.fuser = f
+		d.quiet = f.QuietBelow()
 	}
 }

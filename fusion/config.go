@@ -13,9 +13,15 @@ type Cond struct {
 	MinProbes         uint32   `yaml:"min_probes,omitempty"`
 	MaxProbes         uint32   `yaml:"max_probes,omitempty"`
 	MinSYNs           uint32   `yaml:"min_syns,omitempty"`
+	MaxSYNShare       *float64 `yaml:"max_syn_share,omitempty"`
+	MaxSequential     *float64 `yaml:"max_sequential_share,omitempty"`
+	MinPorts          uint32   `yaml:"min_ports,omitempty"`
 	MinFingerprint    *float64 `yaml:"min_fingerprint,omitempty"`
 	MinFingerprintRun uint32   `yaml:"min_fingerprint_run,omitempty"`
 	MinInvariantRun   uint32   `yaml:"min_invariant_run,omitempty"`
+	// SameEntry asks that the exact relation and the header fingerprint
+	// belong to one database entry: one tool's whole signature.
+	SameEntry         bool     `yaml:"same_entry,omitempty"`
 	MinSrcPortUnique  *float64 `yaml:"min_src_port_unique,omitempty"`
 	MinTargetUnique   *float64 `yaml:"min_target_unique,omitempty"`
 	MinPortEntropy    *float64 `yaml:"min_port_entropy,omitempty"`
@@ -63,6 +69,9 @@ type Vote struct {
 	// the fingerprint did not vote: clients, resolvers and health checkers
 	// fan out too, but get their answers.
 	MinUnanswered float64 `yaml:"min_unanswered_share"`
+	// MinSYNShare is the share of probes that must be SYNs: the vote
+	// weighs what the design document's engine counts, SYN packets.
+	MinSYNShare float64 `yaml:"min_syn_share"`
 	// ExcludeDispersed keeps peer-to-peer-like sources out of the vote.
 	ExcludeDispersed bool   `yaml:"exclude_dispersed"`
 	Severity         string `yaml:"severity"`

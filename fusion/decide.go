@@ -94,6 +94,7 @@ func (f *Fuser) attribute(ev *Evidence, ruleTool string) (tool, version string) 
 func (f *Fuser) vote(ev *Evidence) (int, Method) {
 	c := &f.cfg.Vote
 	if ev.Probes < c.MinProbes || ev.DistinctTargets < c.MinTargets ||
+		float64(ev.SYNs) < c.MinSYNShare*float64(ev.Probes) ||
 		payloadShare(ev) > c.MaxPayloadShare || c.ExcludeDispersed && f.dispersed(ev) {
 		return 0, 0
 	}

@@ -23,6 +23,7 @@ func Default() Config {
 			MinTargets:         10,
 			MaxPayloadShare:    0.2,
 			MinUnanswered:      0.5,
+			MinSYNShare:        0.5,
 			ExcludeDispersed:   true,
 			Severity:           "high",
 		},
@@ -60,7 +61,8 @@ func Default() Config {
 //     twice instead of every source port being new: masscan and nmap send
 //     a whole scan from one source port, so the document's condition never
 //     holds for them and holds for every ordinary client.
-//   - the source-port entropy rows (document rows 2, 3, 5) also ask for
+//   - the source-port entropy rows (document rows 2, 3, 5) count SYNs, as
+//     the document's engine does, and also ask for
 //     fan-out and for connections the source does not use (payload share):
 //     unique ephemeral ports are what a Linux client has, so entropy alone
 //     flags a busy web client.
@@ -72,25 +74,27 @@ func Default() Config {
 //     used (nmap -sT, whose packets are a normal client's). connect_scan
 //     counts SYNs only (a traceroute's UDP probes are refused too) and
 //     leaves out sources dispersed like a peer-to-peer client.
+//   - udp_scan is new: UDP probes to many ports, mostly unanswered, in an
+//     order that is not a sweep (a traceroute walks its ports one by one).
 func defaultMatrix() []Row {
 	return []Row{
 		{Name: "invariant_first_probe", Confidence: 85, Severity: "high", Action: "alert",
-			When: Cond{MinInvariantRun: 1, MinFingerprintRun: 1}},
+			When: Cond{MinInvariantRun: 1, MinFingerprintRun: 1, SameEntry: true}},
 		{Name: "invariant", Confidence: 95, Severity: "critical", Action: "alert_now",
 			When: Cond{MinInvariantRun: 3}},
 		{Name: "fingerprint_unique", Confidence: 95, Severity: "critical", Action: "alert_now",
 			When: Cond{MinProbes: 10, MinFingerprint: f64(80), MinTargetUnique: f64(1)}},
 		{Name: "entropy_fixed_rate", Confidence: 90, Severity: "high", Action: "alert",
-			When: Cond{MinProbes: 50, MinPortEntropy: f64(13), MaxRateCV: f64(0.05),
+			When: Cond{MinProbes: 50, MinSYNs: 50, MinPortEntropy: f64(13), MaxRateCV: f64(0.05),
 				MinTargets: 50, MaxPayloadShare: f64(0.2), NotDispersed: true}},
 		{Name: "entropy", Confidence: 75, Severity: "medium", Action: "alert",
-			When: Cond{MinProbes: 100, MinPortEntropy: f64(12), MinTargets: 100,
+			When: Cond{MinProbes: 100, MinSYNs: 100, MinPortEntropy: f64(12), MinTargets: 100,
 				MinUnansweredRate: f64(0.5), MaxPayloadShare: f64(0.2), NotDispersed: true}},
 		{Name: "fingerprint_entropy", Confidence: 80, Severity: "high", Action: "alert",
 			When: Cond{MinProbes: 20, MinFingerprint: f64(60), MinPortEntropy: f64(13),
 				MinTargets: 20}},
 		{Name: "fixed_rate_entropy", Confidence: 85, Severity: "high", Action: "alert",
-			When: Cond{MinProbes: 20, MaxRateCV: f64(0.01), MinPortEntropy: f64(13),
+			When: Cond{MinProbes: 20, MinSYNs: 20, MaxRateCV: f64(0.01), MinPortEntropy: f64(13),
 				MinTargets: 20, MaxPayloadShare: f64(0.2), NotDispersed: true}},
 		{Name: "few_probes", Confidence: 25, Severity: "low", Action: "ignore",
 			When: Cond{MaxProbes: 9}},
@@ -99,6 +103,9 @@ func defaultMatrix() []Row {
 		{Name: "raw_fan_out", Confidence: 80, Severity: "high", Action: "alert",
 			When: Cond{MinProbes: 20, MinFingerprint: f64(60), MinTargets: 20,
 				MinUnansweredRate: f64(0.5)}},
+		{Name: "udp_scan", Confidence: 75, Severity: "medium", Action: "alert",
+			When: Cond{MinProbes: 30, MinTargets: 30, MinPorts: 20, MaxSYNShare: f64(0.1),
+				MinUnansweredRate: f64(0.8), MaxSequential: f64(0.3), NotDispersed: true}},
 		{Name: "connect_scan", Confidence: 80, Severity: "high", Action: "alert",
 			Tool: "nmap",
 			When: Cond{MinProbes: 20, MinSYNs: 20, MinTargets: 20, MinUnansweredRate: f64(0.8),

@@ -87,6 +87,7 @@ type Evidence struct {
 	FirstSeenNs int64 // first probe
 	LastSeenNs  int64 // the probe that triggered this decision
 	Probes      uint32
+	Sampled     uint32 // probes seen since the source's samples began
 	SYNs        uint32
 
 	// Packet layer.

@@ -35,21 +35,33 @@ func EntropyReaches(h float64, n uint32, t, maxBits float64) bool {
 }
 
 // unanswered is the share of probes that drew neither a SYN-ACK nor an
-// ICMP answer: refused, filtered or sent into dark address space.
+// ICMP answer: refused, filtered or sent into dark address space. Answers
+// are counted from when the source's samples began, so they are compared
+// with the probes sampled since, not with its lifetime total.
 func unanswered(ev *Evidence) float64 {
-	if ev.Probes == 0 {
+	n := sampled(ev)
+	if n == 0 {
 		return 0
 	}
-	return 1 - math.Min(1, float64(ev.Answered)/float64(ev.Probes))
+	return 1 - math.Min(1, float64(ev.Answered)/n)
 }
 
 // payloadShare is the share of probes matched by a packet carrying data:
 // near 1 for clients that use their connections, near 0 for scanners.
 func payloadShare(ev *Evidence) float64 {
-	if ev.Probes == 0 {
+	n := sampled(ev)
+	if n == 0 {
 		return 0
 	}
-	return math.Min(1, float64(ev.PayloadPackets)/float64(ev.Probes))
+	return math.Min(1, float64(ev.PayloadPackets)/n)
+}
+
+// sampled is the number of probes the answer and data counters cover.
+func sampled(ev *Evidence) float64 {
+	if ev.Sampled > 0 {
+		return float64(ev.Sampled)
+	}
+	return float64(ev.Probes)
 }
 
 // holds reports whether every condition set in c holds for ev.
@@ -58,6 +70,11 @@ func (f *Fuser) holds(c *Cond, ev *Evidence) bool {
 	case c.MinProbes > 0 && ev.Probes < c.MinProbes,
 		c.MaxProbes > 0 && ev.Probes > c.MaxProbes,
 		c.MinSYNs > 0 && ev.SYNs < c.MinSYNs,
+		c.SameEntry && ev.InvariantEntry != ev.FingerprintEntry,
+		c.MaxSYNShare != nil && float64(ev.SYNs) > *c.MaxSYNShare*float64(ev.Probes),
+		c.MaxSequential != nil && (ev.SequentialShare < 0 ||
+			ev.SequentialShare > *c.MaxSequential),
+		c.MinPorts > 0 && ev.DistinctPorts < c.MinPorts,
 		c.NotDispersed && f.dispersed(ev),
 		c.MinFingerprint != nil && ev.FingerprintAvg < *c.MinFingerprint,
 		c.MinFingerprintRun > 0 && (ev.FingerprintEntry < 0 ||
@@ -106,8 +123,11 @@ func (f *Fuser) condMethods(c *Cond, ev *Evidence) Method {
 	if c.MinTargetUnique != nil {
 		m |= MethodTargetUniqueness
 	}
-	if c.MinTargets > 0 {
+	if c.MinTargets > 0 || c.MinPorts > 0 {
 		m |= MethodFanOut
+	}
+	if c.MaxSequential != nil {
+		m |= MethodDstRandom
 	}
 	if c.MinUnansweredRate != nil {
 		m |= MethodRefusals
@@ -124,4 +144,21 @@ func (f *Fuser) dispersed(ev *Evidence) bool {
 	return ev.DistinctTargets >= 10 && ev.HighPortShare >= s.DispersedHighPorts &&
 		float64(ev.DistinctDsts) >= s.DispersedSpread*t &&
 		float64(ev.DistinctPorts) >= s.DispersedSpread*t
+}
+
+// QuietBelow is the probe count below which no rule can alert on a source
+// that has neither a fingerprint run nor an exact-relation run: the
+// detector skips those decisions. Rows that need a run are left out; a
+// row that needs nothing makes it 0.
+func (f *Fuser) QuietBelow() uint32 {
+	q := min(f.cfg.Vote.MinProbes, f.cfg.Early.MinProbes)
+	for i := range f.cfg.Matrix {
+		r := &f.cfg.Matrix[i]
+		if r.Action != "alert" && r.Action != "alert_now" ||
+			r.When.MinInvariantRun > 0 || r.When.MinFingerprintRun > 0 {
+			continue
+		}
+		q = min(q, r.When.MinProbes)
+	}
+	return q
 }

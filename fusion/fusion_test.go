@@ -143,7 +143,7 @@ func TestDecide(t *testing.T) {
 func TestVoteAndEarlyScores(t *testing.T) {
 	f := New(Default(), fingerprint.Default())
 	e := base()
-	e.Probes, e.FingerprintAvg, e.DistinctTargets, e.TargetUnique = 12, 100, 12, 1
+	e.Probes, e.SYNs, e.FingerprintAvg, e.DistinctTargets, e.TargetUnique = 12, 12, 100, 12, 1
 	v := f.Decide(&e)
 	// Seed weights: fingerprint 40, plus target uniqueness 30.
 	if v.VoteScore != 70 {
@@ -187,5 +187,17 @@ func TestMethodNames(t *testing.T) {
 	want := []string{"TCP_FINGERPRINT", "RATE_FIXED", "ML_MODEL"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Names() = %v, want %v", got, want)
+	}
+}
+
+func TestQuietBelow(t *testing.T) {
+	c := Default()
+	if got := New(c, fingerprint.Default()).QuietBelow(); got != 10 {
+		t.Errorf("shipped rules: QuietBelow = %d, want 10", got)
+	}
+	c.Matrix = append(c.Matrix, Row{Name: "eager", Confidence: 50, Severity: "medium",
+		Action: "alert", When: Cond{MinProbes: 4}})
+	if got := New(c, fingerprint.Default()).QuietBelow(); got != 4 {
+		t.Errorf("with a 4-probe row: QuietBelow = %d, want 4", got)
 	}
 }

@@ -154,3 +154,41 @@ func TestAnalyzeRejectsNegativeTop(t *testing.T) {
 		t.Errorf("error %v, want the usage error", err)
 	}
 }
+
+// Lab captures of what a first version got wrong: scans it did not see and
+// ordinary traffic it called a scan. want is the tool the last alert must
+// name ("?" for an unnamed scan), or "" for no alert.
+func TestAnalyzeLabGaps(t *testing.T) {
+	tests := []struct {
+		file, want string
+	}{
+		{"nmap_sA.pcap", "nmap"},
+		{"nmap_sM.pcap", "nmap"},
+		{"nmap_sW.pcap", "nmap"},
+		{"nmap_sU.pcap", "?"},
+		{"benign_traceroute.pcap", ""},
+		{"benign_p2p_dead_peers.pcap", ""},
+		{"benign_healthcheck.pcap", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			out, _, err := analyze("-q", filepath.Join("..", "..", "testdata", "lab", "gaps",
+				tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			as := parseAlerts(t, out)
+			switch {
+			case tt.want == "" && len(as) > 0:
+				t.Errorf("benign traffic alerted: %+v", as)
+			case tt.want == "":
+			case len(as) == 0:
+				t.Errorf("no alert, want %s", tt.want)
+			case tt.want == "?" && as[len(as)-1].Tool != "":
+				t.Errorf("tool %q, want an unnamed scan", as[len(as)-1].Tool)
+			case tt.want != "?" && as[len(as)-1].Tool != tt.want:
+				t.Errorf("tool %q, want %q", as[len(as)-1].Tool, tt.want)
+			}
+		})
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"scanguard/record"
 )
 
 //go:embed fingerprints.yaml
@@ -193,6 +195,11 @@ func parseExpect(s string) (kind uint8, val int, err error) {
 		return 0, 0, fmt.Errorf("%q is not none, any or a number", s)
 	}
 	return expectValue, v, nil
+}
+
+// Applies reports whether entry i covers r's kind of probe.
+func (db *DB) Applies(i int, r *record.Record) bool {
+	return i >= 0 && i < len(db.entries) && db.entries[i].probes&probeClass(r) != 0
 }
 
 // RelationOnSeq reports whether entry i's exact relation is on the sequence
