@@ -115,3 +115,9 @@ func (t *table) insert(ip, nowMs uint32) (h *hot, slot uint32, created bool, evi
 func sketchBit(v uint32) uint16 {
 	return 1 << (mix32(v) >> 28)
 }
+
+// prefetch starts loading ip's bucket into cache, so that a lookup or
+// insert a few packets later finds it there instead of waiting on memory.
+func (t *table) prefetch(ip uint32) {
+	prefetchBucket(&t.slots[int(mix32(ip)&t.mask)*bucketSlots])
+}
