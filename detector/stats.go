@@ -26,11 +26,10 @@ func entropy[T cmp.Ordered](vals, scratch []T) float64 {
 			run++
 			continue
 		}
-		p := float64(run) / float64(n)
-		h -= p * math.Log2(p)
+		h += clog2c(run)
 		run = 1
 	}
-	return h
+	return entropyOf(h, n)
 }
 
 // distinct counts the distinct values in vals, using scratch (which may
@@ -66,11 +65,10 @@ func byteEntropy(ips []uint32, b int) float64 {
 	h := 0.0
 	for _, c := range counts {
 		if c > 0 {
-			p := float64(c) / float64(n)
-			h -= p * math.Log2(p)
+			h += clog2c(int(c))
 		}
 	}
-	return h
+	return entropyOf(h, n)
 }
 
 // intervalCV returns the coefficient of variation of the gaps between
@@ -182,4 +180,26 @@ func orderStats(ips []uint32, ports []uint16, keys []uint64) (seqShare, rho floa
 	fn := float64(n)
 	rho = 1 - 6*d2/(fn*(fn*fn-1))
 	return seqShare, math.Abs(rho)
+}
+
+// clog2cTable holds c*log2(c) for every count a sample ring can hold, so
+// an entropy costs one logarithm instead of one per distinct value.
+var clog2cTable = func() (t [portRing + 1]float64) {
+	for c := 1; c < len(t); c++ {
+		t[c] = float64(c) * math.Log2(float64(c))
+	}
+	return t
+}()
+
+func clog2c(c int) float64 {
+	if c < len(clog2cTable) {
+		return clog2cTable[c]
+	}
+	return float64(c) * math.Log2(float64(c))
+}
+
+// entropyOf turns the sum of c*log2(c) over the counts of n samples into
+// their entropy: H = log2(n) - sum(c log2 c)/n.
+func entropyOf(sum float64, n int) float64 {
+	return max(0, math.Log2(float64(n))-sum/float64(n))
 }
