@@ -223,6 +223,9 @@ var comments = map[string]string{
 	"source.pcap":       "Replay of capture files through the live engine.",
 	"source.pcap.files": "pcap or pcapng files, gzip or not, read in order.",
 	"source.pcap.speed": "1: real time, 10: ten times faster, 0: as fast as possible.",
+	"source.pcap.max_gap": "Longest pause of a paced replay: a longer gap between two " +
+		"packets (an idle capture, a timestamp years off) is replayed as this long and " +
+		"counted in a warning. Longer than engine.idle_flush keeps idle flushes as live.",
 	"source.netflow": "NetFlow v5, v9 and IPFIX collector: flows become probes, " +
 		"answers and payload for the flow and behaviour layers; alerts say " +
 		"attribution: flow_features and name the exporter.",

@@ -61,6 +61,8 @@ func TestParseEmptyAndSyntax(t *testing.T) {
 		{"syntax error", "workers: [\n", "decode: yaml: line"},
 		{"pcap without files", "source:\n  type: pcap\n", "source.pcap.files: must name"},
 		{"unknown source", "source:\n  type: sflow\n", `source.type: "sflow" must be`},
+		{"replay without pauses", "source:\n  pcap:\n    max_gap: 0s\n",
+			"source.pcap.max_gap: must be > 0"},
 		{"CPU the process may not use", "engine:\n  cpus: [999]\n",
 			"engine.cpus[0]: CPU 999 is not one this process may run on"},
 	}

@@ -36,6 +36,13 @@ type PcapConfig struct {
 	// Speed paces the replay: 1 is real time, 10 ten times faster; 0 reads
 	// as fast as the engine takes the Records.
 	Speed float64 `yaml:"speed"`
+	// MaxGap is the longest pause a paced replay makes between two
+	// packets. A longer gap (a capture left idle, or a timestamp years off
+	// after a clock jump) is replayed as MaxGap and counted, so that one
+	// bad timestamp cannot stall the replay. The default, 5s, is longer
+	// than the engine's default idle flush (2s), so a pause that flushes
+	// the live appliance flushes the replay too.
+	MaxGap time.Duration `yaml:"max_gap"`
 }
 
 // LogConfig configures the process log.
@@ -52,8 +59,8 @@ type LogConfig struct {
 func defaultSource() SourceConfig {
 	a := afpacket.Default()
 	a.Interface = "eth0"
-	return SourceConfig{Type: SourceAFPacket, AFPacket: a, Pcap: PcapConfig{Speed: 0},
-		NetFlow: netflow.Default()}
+	return SourceConfig{Type: SourceAFPacket, AFPacket: a,
+		Pcap: PcapConfig{Speed: 0, MaxGap: 5 * time.Second}, NetFlow: netflow.Default()}
 }
 
 func defaultLog() LogConfig {
@@ -79,6 +86,9 @@ func (c *SourceConfig) Validate() error {
 	}
 	if c.Pcap.Speed < 0 {
 		errs = append(errs, errors.New("source.pcap.speed: must be >= 0"))
+	}
+	if c.Pcap.MaxGap <= 0 {
+		errs = append(errs, errors.New("source.pcap.max_gap: must be > 0"))
 	}
 	return errors.Join(errs...)
 }
