@@ -66,7 +66,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 // run starts everything, waits for the end of the input or a signal, and
-// shuts down in order: source, workers, sinks.
+// shuts down in order: source, workers, sinks. Alerts are delivered either
+// way; the error is the source's (a file that failed, a replay a signal
+// cut short) joined with the shutdown's, so the exit status says whether
+// the input was read in full.
 func (a *appliance) run(ctx context.Context) error {
 	if err := a.build(); err != nil {
 		return err
@@ -98,9 +101,18 @@ func (a *appliance) run(ctx context.Context) error {
 			stopSource()
 			srcErr = <-srcDone
 			running = false
+			if srcErr != nil {
+				// A live source stops cleanly on a signal; a replay that
+				// had files left to read is incomplete.
+				a.log.Warn().Err(srcErr).Msg("stopping: input cut short")
+			}
 		case srcErr = <-srcDone:
-			a.log.Info().Msg("stopping: input ended")
 			running = false
+			if srcErr != nil {
+				a.log.Error().Err(srcErr).Msg("stopping: input ended with errors")
+			} else {
+				a.log.Info().Msg("stopping: input ended")
+			}
 		case <-hup:
 			a.reload()
 		case <-tick:
@@ -134,7 +146,7 @@ func (a *appliance) build() error {
 	a.timers = make([]metrics.BatchTimer, ecfg.Workers)
 	a.eng.ObserveBatches(func(w int, d time.Duration) { a.timers[w].Observe(d) })
 
-	if a.src, err = openSource(&a.cfg, a.eng); err != nil {
+	if a.src, err = openSource(&a.cfg, a.eng, a.log); err != nil {
 		a.eng.Stop(context.Background())
 		return err
 	}

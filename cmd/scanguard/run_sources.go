@@ -2,14 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"strings"
-	"sync"
-	"time"
 
-	"scanguard/capture"
+	"github.com/rs/zerolog"
+
 	"scanguard/config"
 	"scanguard/engine"
 	"scanguard/record"
@@ -43,8 +39,9 @@ type sourceStats struct {
 	Parser    record.Counters
 }
 
-// openSource opens the source cfg names.
-func openSource(cfg *config.Config, e *engine.Engine) (source, error) {
+// openSource opens the source cfg names; log is for what a source reports
+// while it runs and goes on (a capture file that fails in a replay).
+func openSource(cfg *config.Config, e *engine.Engine, log zerolog.Logger) (source, error) {
 	switch cfg.Source.Type {
 	case config.SourceAFPacket:
 		s, err := afpacket.Open(cfg.Source.AFPacket, e.Workers())
@@ -53,7 +50,7 @@ func openSource(cfg *config.Config, e *engine.Engine) (source, error) {
 		}
 		return &afpacketSource{s: s, iface: cfg.Source.AFPacket.Interface}, nil
 	case config.SourcePcap:
-		return &pcapSource{cfg: cfg.Source.Pcap}, nil
+		return &pcapSource{cfg: cfg.Source.Pcap, log: log}, nil
 	case config.SourceDPDK:
 		return openDPDK(cfg, e)
 	case config.SourceNetFlow:
@@ -86,108 +83,3 @@ func (a *afpacketSource) describe() string {
 }
 
 func (a *afpacketSource) close() error { return a.s.Close() }
-
-// pcapSource replays capture files through the live engine.
-type pcapSource struct {
-	cfg pcapConfig
-
-	mu sync.Mutex
-	st sourceStats
-}
-
-type pcapConfig = config.PcapConfig
-
-func (p *pcapSource) describe() string {
-	speed := "as fast as possible"
-	if p.cfg.Speed > 0 {
-		speed = fmt.Sprintf("at %gx real time", p.cfg.Speed)
-	}
-	return fmt.Sprintf("replay of %s %s", strings.Join(p.cfg.Files, ", "), speed)
-}
-
-func (p *pcapSource) run(ctx context.Context, e *engine.Engine) error {
-	if err := e.Start(); err != nil {
-		return err
-	}
-	d, err := e.NewDispatcher()
-	if err != nil {
-		return err
-	}
-	// A file can wait: pace the reader by the workers rather than drop.
-	d.SetBlocking(true)
-	defer d.Flush()
-	var parser record.Parser
-	for _, path := range p.cfg.Files {
-		if err := p.file(ctx, path, d, &parser); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// file replays one capture, paced by its timestamps when Speed is set.
-func (p *pcapSource) file(ctx context.Context, path string, d *engine.Dispatcher,
-	parser *record.Parser) error {
-	rd, err := capture.Open(path)
-	if err != nil {
-		return err
-	}
-	defer rd.Close()
-	var (
-		r       record.Record
-		firstNs int64
-		start   = time.Now()
-	)
-	for n := 0; ; n++ {
-		frame, tsNs, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			p.publish(parser)
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			firstNs = tsNs
-		}
-		if p.cfg.Speed > 0 {
-			due := time.Duration(float64(tsNs-firstNs) / p.cfg.Speed)
-			if wait := due - time.Since(start); wait > time.Millisecond {
-				d.Flush()
-				p.publish(parser)
-				select {
-				case <-ctx.Done():
-					return nil
-				case <-time.After(wait):
-				}
-			}
-		}
-		p.mu.Lock()
-		p.st.RxFrames++
-		p.st.RxBytes += uint64(len(frame))
-		p.mu.Unlock()
-		if parser.Parse(frame, rd.LinkType(), tsNs, &r) {
-			d.Add(&r)
-		}
-		if n%4096 == 0 {
-			p.publish(parser)
-			if ctx.Err() != nil {
-				return nil
-			}
-		}
-	}
-}
-
-func (p *pcapSource) publish(parser *record.Parser) {
-	p.mu.Lock()
-	p.st.Parser = parser.Counters
-	p.mu.Unlock()
-}
-
-func (p *pcapSource) stats() sourceStats {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.st
-}
-
-func (p *pcapSource) close() error { return nil }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -53,7 +54,8 @@ func hasAlertFrom(as []alertLine, ip string) bool {
 }
 
 // TestSignals runs the binary: SIGHUP reopens the rotated alert file and
-// swaps the allowlist without losing state, SIGTERM drains and exits 0.
+// swaps the allowlist without losing state; SIGTERM drains, and exits 1
+// because the replay it cut short did not read its files to the end.
 func TestSignals(t *testing.T) {
 	corpusFile(t, "mixed_bg_masscan.pcap")
 	dir := t.TempDir()
@@ -110,8 +112,12 @@ func TestSignals(t *testing.T) {
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit: %v\n%s", err, logs.String())
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			t.Fatalf("exit: %v, want status 1 for a replay cut short\n%s", err, logs.String())
+		}
+		if !strings.Contains(logs.String(), "scanguard: replay interrupted: ") {
+			t.Errorf("no message that the replay was interrupted:\n%s", logs.String())
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatalf("no exit 15s after SIGTERM:\n%s", logs.String())
@@ -119,6 +125,9 @@ func TestSignals(t *testing.T) {
 	st := logs.find("stopped")
 	if logs.find("stopping: signal received") == nil || st == nil {
 		t.Fatalf("no clean stop in the log:\n%s", logs.String())
+	}
+	if m := logs.find("stopping: input cut short"); m == nil || m["level"] != "warn" {
+		t.Errorf("no warning that the input was cut short:\n%s", logs.String())
 	}
 	if st["queue_drops"] != float64(0) || st["sink_lost"] != float64(0) {
 		t.Errorf("drops at exit: %v", st)
