@@ -38,7 +38,8 @@ const (
 // safe for concurrent use.
 type Reader struct {
 	path    string
-	f       *os.File
+	f       *os.File // nil for OpenReader, whose caller owns the stream
+	closed  bool
 	gz      *gzip.Reader
 	pcap    *pcapgo.Reader
 	ng      *pcapgo.NgReader
@@ -58,14 +59,27 @@ func Open(path string) (*Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open capture: %w", err)
 	}
-	r := &Reader{path: path, f: f}
-	if err := r.init(bufio.NewReaderSize(f, 64<<10), true); err != nil {
+	return open(path, f, f)
+}
+
+// OpenReader is Open for a capture read from a stream, such as standard
+// input: name stands for the path in errors. The stream is read once, in
+// order, and never seeked; Close leaves it open.
+func OpenReader(name string, stream io.Reader) (*Reader, error) {
+	return open(name, stream, nil)
+}
+
+// open reads the header of the capture in stream; f, when not nil, is the
+// file Close closes.
+func open(name string, stream io.Reader, f *os.File) (*Reader, error) {
+	r := &Reader{path: name, f: f}
+	if err := r.init(bufio.NewReaderSize(stream, 64<<10), true); err != nil {
 		r.Close()
-		return nil, fmt.Errorf("open capture %s: %w", path, err)
+		return nil, fmt.Errorf("open capture %s: %w", name, err)
 	}
 	if r.hasLink && !r.link.Supported() {
 		r.Close()
-		return nil, fmt.Errorf("open capture %s: %w %v", path, ErrUnsupportedLink, r.link)
+		return nil, fmt.Errorf("open capture %s: %w %v", name, ErrUnsupportedLink, r.link)
 	}
 	return r, nil
 }
@@ -197,17 +211,20 @@ func (r *Reader) Packets() int {
 	return r.packets
 }
 
-// Close closes the file. It is safe to call more than once.
+// Close closes the file (not the stream given to OpenReader). It is safe
+// to call more than once.
 func (r *Reader) Close() error {
-	if r.f == nil {
+	if r.closed {
 		return nil
 	}
+	r.closed = true
 	if r.gz != nil {
 		r.gz.Close()
 	}
-	err := r.f.Close()
-	r.f = nil
-	return err
+	if r.f == nil {
+		return nil
+	}
+	return r.f.Close()
 }
 
 // unexpected turns an io.EOF in the middle of a structure into

@@ -25,7 +25,15 @@ func Records(path string, p *record.Parser,
 		return 0, err
 	}
 	defer r.Close()
+	return r.Records(p, fn)
+}
 
+// Records is the function Records for a Reader already open, from the
+// frame after the last one Next returned: it parses every frame left with
+// p and calls fn with batches of up to BatchSize Records. It returns how
+// many frames the Reader has read in all.
+func (r *Reader) Records(p *record.Parser,
+	fn func(batch []record.Record) error) (packets int, err error) {
 	batch := make([]record.Record, 0, BatchSize)
 	for {
 		frame, tsNs, err := r.Next()
