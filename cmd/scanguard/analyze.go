@@ -10,6 +10,8 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -37,7 +39,11 @@ type analysis struct {
 	packets  int
 }
 
-// analyzeCmd is `scanguard analyze [-c config.yaml] FILE...`.
+// stdin is what `analyze -` reads; tests replace it.
+var stdin io.Reader = os.Stdin
+
+// analyzeCmd is `scanguard analyze [-c config.yaml] FILE...`; a FILE of
+// "-" is a capture on standard input.
 func analyzeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -47,7 +53,8 @@ func analyzeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	each := fs.Bool("each", false, "analyze each file on its own, with fresh state")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: scanguard analyze [-c config.yaml] [-each] FILE...")
-		fmt.Fprintln(stderr, "Files are one capture in order unless -each is given.")
+		fmt.Fprintln(stderr, "Files are one capture in order unless -each is given; "+
+			"- reads one from standard input.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -61,14 +68,23 @@ func analyzeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "scanguard analyze: -top must be >= 0")
 		return errUsage
 	}
+	if i := slices.Index(fs.Args(), "-"); i >= 0 && slices.Contains(fs.Args()[i+1:], "-") {
+		fmt.Fprintln(stderr, "scanguard analyze: standard input (-) can be read once only")
+		return errUsage
+	}
 	a, err := newAnalysis(*cfgPath, stdout)
 	if err != nil {
 		return err
 	}
 
-	// A file that breaks is reported and the others still run: alerts
-	// already found are written as they are found, never held back.
-	var errs []error
+	// A file that breaks is reported when it breaks and the others still
+	// run: alerts already found are written as they are found, never held
+	// back. The error returned at the end only sums up.
+	var (
+		errs        []error
+		failed      []string
+		interrupted string
+	)
 	showProgress := !*quiet && isTerminal(stderr)
 	finish := func() {
 		a.emit(a.det.Flush(a.verdicts[:0]))
@@ -87,17 +103,47 @@ func analyzeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			}
 		}
 		if *each && !*quiet {
-			fmt.Fprintf(stderr, "== %s\n", path)
+			fmt.Fprintf(stderr, "== %s\n", displayName(path))
 		}
 		if err := a.file(ctx, path, i, fs.NArg(), showProgress, stderr); err != nil {
-			errs = append(errs, err)
 			if ctx.Err() != nil {
+				interrupted = displayName(path)
 				break
 			}
+			fmt.Fprintf(stderr, "scanguard: %v\n", err)
+			failed = append(failed, failedName(path, err))
 		}
 	}
 	finish()
+	var sum []string
+	if interrupted != "" {
+		sum = append(sum, "interrupted while reading "+interrupted)
+	}
+	if len(failed) > 0 {
+		sum = append(sum, fmt.Sprintf("%d of %d files not read to the end: %s", len(failed),
+			fs.NArg(), strings.Join(failed, ", ")))
+	}
+	if len(sum) > 0 {
+		errs = append(errs, fmt.Errorf("analyze: %s", strings.Join(sum, "; ")))
+	}
 	return errors.Join(errs...)
+}
+
+// displayName is how a FILE argument is named in messages.
+func displayName(path string) string {
+	if path == "-" {
+		return "stdin"
+	}
+	return path
+}
+
+// failedName names a file that failed, with the packet it broke at.
+func failedName(path string, err error) string {
+	var re *capture.ReadError
+	if errors.As(err, &re) {
+		return fmt.Sprintf("%s (packet %d)", displayName(path), re.Packet)
+	}
+	return displayName(path)
 }
 
 func newAnalysis(cfgPath string, stdout io.Writer) (*analysis, error) {
@@ -125,24 +171,40 @@ func newAnalysis(cfgPath string, stdout io.Writer) (*analysis, error) {
 		alerted: map[uint32]alert.Alert{}}, nil
 }
 
-// file runs one capture through the detector.
+// file runs one capture through the detector: path, or standard input
+// for "-". The progress line counts this file's packets and alerts.
 func (a *analysis) file(ctx context.Context, path string, i, n int, progress bool,
 	stderr io.Writer) error {
+	name := displayName(path)
+	var (
+		rd  *capture.Reader
+		err error
+	)
+	if path == "-" {
+		rd, err = capture.OpenReader(name, stdin)
+	} else {
+		rd, err = capture.Open(path)
+	}
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
 	last := time.Now()
-	packets, err := capture.Records(path, &a.parser, func(batch []record.Record) error {
+	frames0, alerts0 := a.parser.Counters.Frames, a.alerts
+	packets, err := rd.Records(&a.parser, func(batch []record.Record) error {
 		a.verdicts = a.det.Process(batch, a.verdicts[:0])
 		a.emit(a.verdicts)
 		if progress && time.Since(last) > 200*time.Millisecond {
 			last = time.Now()
-			fmt.Fprintf(stderr, "\r[%d/%d] %s: %d packets, %d alerts ", i+1, n, path,
-				a.packets, a.alerts)
+			fmt.Fprintf(stderr, "\r[%d/%d] %s: %d packets, %d alerts ", i+1, n, name,
+				a.parser.Counters.Frames-frames0, a.alerts-alerts0)
 		}
 		return ctx.Err()
 	})
 	a.packets += packets
 	if progress {
-		fmt.Fprintf(stderr, "\r[%d/%d] %s: %d packets, %d alerts\n", i+1, n, path, a.packets,
-			a.alerts)
+		fmt.Fprintf(stderr, "\r[%d/%d] %s: %d packets, %d alerts\n", i+1, n, name, packets,
+			a.alerts-alerts0)
 	}
 	return err
 }

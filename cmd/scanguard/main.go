@@ -35,7 +35,7 @@ func main() {
 const usage = `usage: scanguard COMMAND [options]
 
 commands:
-  analyze [-c config.yaml] FILE...   find scanners in pcap/pcapng files
+  analyze [-c config.yaml] FILE...   find scanners in pcap/pcapng files (- reads stdin)
   run [-c scanguard.yaml]            watch live traffic (AF_PACKET, DPDK) or replay captures
   config check FILE | config default check a configuration, print the commented defaults
   bench [-profile P] [-workers N]    measure the detector on generated traffic
