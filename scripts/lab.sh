@@ -53,7 +53,8 @@ need_tools() {
 	for t in ip tcpdump nping nginx dnsmasq curl dig ab masscan zmap nmap hping3 timeout; do
 		command -v "$t" >/dev/null || missing+=("$t")
 	done
-	((${#missing[@]} == 0)) || die "missing tools: ${missing[*]} (bash .ci/run installs them)"
+	((${#missing[@]} == 0)) || die "missing tools: ${missing[*]} (make deps installs them:" \
+		"scripts/install-deps.sh)"
 }
 
 now() { date +%s.%N; }
