@@ -80,9 +80,12 @@ run_scenario() {
 
 # capture_one NAME OUTDIR: record one scenario into OUTDIR/NAME.pcap and
 # append its label to OUTDIR/labels.jsonl. Returns 1 when its counts are off.
+# Until the label is written, LAB_PARTIAL names the scenario's outputs, for
+# an interrupt to remove.
 capture_one() {
 	local name=$1 out=$2
 	local pcap=$out/$name.pcap err=$LAB_STATE/tcpdump-$name.err
+	LAB_PARTIAL=("$pcap" "$out/$name.log")
 	sc_reset
 	"scenario_$name"
 
@@ -112,11 +115,26 @@ capture_one() {
 	drops=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$err")
 
 	label_measure "$pcap"
-	label_json "$pcap" "$SC_RC" "$wall" "${drops:-0}" >>"$out/labels.jsonl"
+	# One append of a whole line: a signal is handled between commands,
+	# so it never leaves half a label behind.
+	label_json "$pcap" "$SC_RC" "$wall" "${drops:-0}" >"$LAB_STATE/label.json"
+	cat "$LAB_STATE/label.json" >>"$out/labels.jsonl"
+	LAB_PARTIAL=()
 	local probes="" src
 	for src in $SC_SOURCES; do probes+=" $src=${LB_PROBES[$src]}"; done
 	printf 'lab: %-24s %6d packets, probes%s, %ss\n' "$name" "$LB_TOTAL" "$probes" "$wall" >&2
 	label_check "$name" "$SC_RC" "${drops:-0}"
+}
+
+# capture_interrupted: on SIGINT or SIGTERM, remove the outputs of the
+# scenario that was running (and LAB_OUT/labels.jsonl when no scenario
+# ended); the finished scenarios keep their captures and labels.
+capture_interrupted() {
+	trap - INT TERM
+	rm -f "${LAB_PARTIAL[@]}"
+	[[ -s $LAB_OUT/labels.jsonl ]] || rm -f "$LAB_OUT/labels.jsonl"
+	echo "lab: interrupted, removed partial outputs" >&2
+	exit 130
 }
 
 cmd_capture() {
@@ -134,11 +152,12 @@ cmd_capture() {
 
 	mkdir -p "$out"
 	out=$(cd "$out" && pwd)
+	LAB_OUT=$out LAB_PARTIAL=()
+	trap capture_interrupted INT TERM
 	: >"$out/labels.jsonl"
 	lab_names "sg$$"
 	LAB_STATE=$(mktemp -d /tmp/scanguard-lab.XXXXXX)
 	trap 'lab_teardown; rm -rf "$LAB_STATE"' EXIT
-	trap 'exit 130' INT TERM
 
 	local t0 bad=0
 	t0=$(now)
