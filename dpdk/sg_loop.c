@@ -105,6 +105,7 @@ static void rx_queue(struct sg_lcore *lc, const struct sg_rxq *q, uint64_t *head
 	struct sg_record rec;
 	uint64_t skip[SG_SKIP_MAX] = {0};
 	uint64_t drops[SG_MAX_WORKERS], room[SG_MAX_WORKERS];
+	uint32_t staged[SG_MAX_WORKERS];
 	uint32_t nb_lanes = lc->nb_lanes, records = 0;
 
 	uint16_t n = rte_eth_rx_burst(q->port, q->queue, bufs, SG_BURST);
@@ -114,6 +115,7 @@ static void rx_queue(struct sg_lcore *lc, const struct sg_rxq *q, uint64_t *head
 
 	for (uint32_t w = 0; w < nb_lanes; w++) {
 		drops[w] = 0;
+		staged[w] = 0;
 		room[w] = sg_lane_room(lc->lanes[w], heads[w], n);
 	}
 
@@ -132,18 +134,20 @@ static void rx_queue(struct sg_lcore *lc, const struct sg_rxq *q, uint64_t *head
 
 		/* A full lane drops and counts: the lcore never waits. */
 		uint32_t w = sg_shard(sg_key(&rec), nb_lanes);
-		if (room[w] == 0) {
+		if (staged[w] == room[w]) {
 			drops[w]++;
 			continue;
 		}
-		sg_lane_put(lc->lanes[w], &heads[w], &rec);
-		room[w]--;
+		lc->stage[w][staged[w]++] = rec;
 	}
 	rte_pktmbuf_free_bulk(bufs, n);
 
-	/* Publish each lane once per burst. */
-	for (uint32_t w = 0; w < nb_lanes; w++)
+	/* Copy and publish each lane once per burst. */
+	for (uint32_t w = 0; w < nb_lanes; w++) {
+		if (staged[w] != 0)
+			sg_lane_put_n(lc->lanes[w], &heads[w], lc->stage[w], staged[w]);
 		sg_lane_publish(lc->lanes[w], heads[w], drops[w]);
+	}
 
 	bump(&lc->rx_packets, n);
 	bump(&lc->bursts, 1);
@@ -201,8 +205,10 @@ uint64_t sg_lane_fill(struct sg_lane *l, uint64_t n, uint32_t tag, int wait)
 			rte_pause();
 			room = sg_lane_room(l, head, k);
 		}
+		struct sg_record stage[SG_BURST];
+		uint32_t m = 0;
 		for (uint64_t j = 0; j < k; j++, i++) {
-			if (room == 0) {
+			if (m == room) {
 				burst_drops++;
 				continue;
 			}
@@ -210,9 +216,9 @@ uint64_t sg_lane_fill(struct sg_lane *l, uint64_t n, uint32_t tag, int wait)
 			rec.seq = (uint32_t)i;
 			rec.src_ip = (uint32_t)(i * 2654435761u);
 			rec.dst_ip = ~rec.src_ip;
-			sg_lane_put(l, &head, &rec);
-			room--;
+			stage[m++] = rec;
 		}
+		sg_lane_put_n(l, &head, stage, m);
 		sg_lane_publish(l, head, burst_drops);
 		drops += burst_drops;
 	}

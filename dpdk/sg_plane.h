@@ -61,12 +61,20 @@ static inline uint64_t sg_lane_room(struct sg_lane *l, uint64_t head, uint64_t w
 	return room;
 }
 
-/* Writes rec at the private index *head, for which sg_lane_room gave room.
- * Nothing is visible to the consumer before sg_lane_publish. */
-static inline void sg_lane_put(struct sg_lane *l, uint64_t *head, const struct sg_record *rec)
+/*
+ * Writes n records at the private index *head in at most two copies. A
+ * burst copied whole lets the CPU write full cache lines, which costs far
+ * less than record-by-record stores into lines the consumer last read.
+ */
+static inline void sg_lane_put_n(struct sg_lane *l, uint64_t *head, const struct sg_record *recs,
+				 uint32_t n)
 {
-	l->slots[*head & l->mask] = *rec;
-	(*head)++;
+	uint64_t s = *head & l->mask;
+	uint64_t first = l->size - s < n ? l->size - s : n;
+
+	memcpy(&l->slots[s], recs, first * sizeof(*recs));
+	memcpy(&l->slots[0], recs + first, (n - first) * sizeof(*recs));
+	*head += n;
 }
 
 /* Makes every record put up to head visible to the consumer, and adds
@@ -108,6 +116,9 @@ struct sg_lcore {
 	uint32_t nb_lanes;
 	struct sg_lane *lanes[SG_MAX_WORKERS]; /* one per worker, this lcore produces */
 	const volatile uint32_t *stop;
+	/* Each worker's records of the current burst, copied to its lane in
+	 * one piece. */
+	struct sg_record stage[SG_MAX_WORKERS][SG_BURST] __attribute__((aligned(SG_CACHE_LINE)));
 
 	/* Written by the lcore only, read with atomic loads. */
 	uint64_t rx_packets __attribute__((aligned(SG_CACHE_LINE)));
