@@ -18,11 +18,17 @@ import (
 	"scanguard/record"
 )
 
+// Ways of handing Records from C to Go that ringChoice measures.
+const (
+	viaLane    = iota // an sg_lane read by Ring.Dequeue, without cgo
+	viaLaneC          // an sg_lane read by C, one cgo call per burst
+	viaRteRing        // an rte_ring of 40-byte elements, one cgo call per burst
+)
+
 // ringChoice moves n records from a C producer thread pinned to cpu into a
-// Go consumer, through an sg_lane read without cgo (rteRing false) or an
-// rte_ring of Records read with one cgo call per burst, and returns the
-// checksum of the sequence numbers received. It exists to measure the two.
-func ringChoice(rteRing bool, n uint64, size, burst, cpu int) (uint64, error) {
+// Go consumer by way via, and returns the checksum of the sequence numbers
+// received. It exists to measure the ways against each other.
+func ringChoice(via int, n uint64, size, burst, cpu int) (uint64, error) {
 	// The consumer keeps to the other CPUs, as a pinned worker would.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -37,7 +43,27 @@ func ringChoice(rteRing bool, n uint64, size, burst, cpu int) (uint64, error) {
 
 	out := make([]record.Record, burst)
 	var sum uint64
-	if !rteRing {
+	if via == viaLaneC {
+		r, err := newRing(0, 1, size)
+		if err != nil {
+			return 0, err
+		}
+		h := C.sg_bench_start(r.c[0], nil, C.uint64_t(n), C.int(cpu))
+		if h == nil {
+			return 0, errors.New("start producer")
+		}
+		for got := uint64(0); got < n; {
+			k := uint64(C.sg_bench_lane_dequeue(r.c[0],
+				(*C.struct_sg_record)(unsafe.Pointer(&out[0])), C.uint32_t(len(out))))
+			for _, rec := range out[:k] {
+				sum += uint64(rec.Seq)
+			}
+			got += k
+		}
+		C.sg_bench_join(h)
+		return sum, nil
+	}
+	if via == viaLane {
 		r, err := newRing(0, 1, size)
 		if err != nil {
 			return 0, err

@@ -47,7 +47,7 @@ static inline int64_t clock_now_ns(void)
 
 struct sg_lane *sg_lane_new(uint64_t size)
 {
-	struct sg_lane *l = aligned_alloc(SG_CACHE_LINE,
+	struct sg_lane *l = aligned_alloc(SG_LINE_PAIR,
 					  sizeof(*l) + size * sizeof(struct sg_record));
 	if (l == NULL)
 		return NULL;
@@ -99,25 +99,59 @@ static inline void bump(uint64_t *c, uint64_t n)
 	__atomic_store_n(c, *c + n, __ATOMIC_RELEASE);
 }
 
+/*
+ * Copies the burst's records to their workers' lanes, dropping what a full
+ * lane cannot take, and publishes each lane once. The records were parsed
+ * into recs first and are copied only now, long after the parser's stores:
+ * reading a record right after writing its fields one by one would stall
+ * on store forwarding.
+ */
+static void deal(struct sg_lcore *lc, const struct sg_record *recs, const uint8_t *ws,
+		 uint32_t k, uint64_t *heads)
+{
+	uint32_t nb_lanes = lc->nb_lanes;
+
+	/* One worker: the burst goes to its lane as it is. */
+	if (nb_lanes == 1) {
+		struct sg_lane *l = lc->lanes[0];
+		uint64_t room = sg_lane_room(l, heads[0], k);
+		uint32_t put = k < room ? k : (uint32_t)room;
+		if (put != 0)
+			sg_lane_put_n(l, &heads[0], recs, put);
+		sg_lane_publish(l, heads[0], k - put);
+		return;
+	}
+
+	uint64_t room[SG_MAX_WORKERS];
+	uint32_t staged[SG_MAX_WORKERS] = {0}, drops[SG_MAX_WORKERS] = {0};
+	for (uint32_t w = 0; w < nb_lanes; w++)
+		room[w] = sg_lane_room(lc->lanes[w], heads[w], k);
+	for (uint32_t j = 0; j < k; j++) {
+		uint32_t w = ws[j];
+		if (staged[w] == room[w])
+			drops[w]++; /* a full lane drops and counts: the lcore never waits */
+		else
+			lc->stage[w][staged[w]++] = recs[j];
+	}
+	for (uint32_t w = 0; w < nb_lanes; w++) {
+		if (staged[w] != 0)
+			sg_lane_put_n(lc->lanes[w], &heads[w], lc->stage[w], staged[w]);
+		sg_lane_publish(lc->lanes[w], heads[w], drops[w]);
+	}
+}
+
 static void rx_queue(struct sg_lcore *lc, const struct sg_rxq *q, uint64_t *heads)
 {
 	struct rte_mbuf *bufs[SG_BURST];
-	struct sg_record rec;
+	struct sg_record recs[SG_BURST];
+	uint8_t ws[SG_BURST];
 	uint64_t skip[SG_SKIP_MAX] = {0};
-	uint64_t drops[SG_MAX_WORKERS], room[SG_MAX_WORKERS];
-	uint32_t staged[SG_MAX_WORKERS];
-	uint32_t nb_lanes = lc->nb_lanes, records = 0;
+	uint32_t nb_lanes = lc->nb_lanes, k = 0;
 
 	uint16_t n = rte_eth_rx_burst(q->port, q->queue, bufs, SG_BURST);
 	if (n == 0)
 		return;
 	int64_t now = q->ts_mode == SG_TS_CLOCK ? clock_now_ns() : 0;
-
-	for (uint32_t w = 0; w < nb_lanes; w++) {
-		drops[w] = 0;
-		staged[w] = 0;
-		room[w] = sg_lane_room(lc->lanes[w], heads[w], n);
-	}
 
 	/* Start loading every frame's headers before parsing the first: the
 	 * misses overlap instead of following one another. */
@@ -128,33 +162,21 @@ static void rx_queue(struct sg_lcore *lc, const struct sg_rxq *q, uint64_t *head
 		const struct rte_mbuf *m = bufs[i];
 
 		if (!sg_parse_eth(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
-				  frame_ts(m, q->ts_mode, now), &rec, skip))
+				  frame_ts(m, q->ts_mode, now), &recs[k], skip))
 			continue;
-		records++;
-
-		/* A full lane drops and counts: the lcore never waits. */
-		uint32_t w = sg_shard(sg_key(&rec), nb_lanes);
-		if (staged[w] == room[w]) {
-			drops[w]++;
-			continue;
-		}
-		lc->stage[w][staged[w]++] = rec;
+		ws[k] = (uint8_t)sg_shard(sg_key(&recs[k]), nb_lanes);
+		k++;
 	}
 	rte_pktmbuf_free_bulk(bufs, n);
 
-	/* Copy and publish each lane once per burst. */
-	for (uint32_t w = 0; w < nb_lanes; w++) {
-		if (staged[w] != 0)
-			sg_lane_put_n(lc->lanes[w], &heads[w], lc->stage[w], staged[w]);
-		sg_lane_publish(lc->lanes[w], heads[w], drops[w]);
-	}
+	deal(lc, recs, ws, k, heads);
 
 	bump(&lc->rx_packets, n);
 	bump(&lc->bursts, 1);
-	bump(&lc->records, records);
-	for (int k = 0; k < SG_SKIP_MAX; k++)
-		if (skip[k] != 0)
-			bump(&lc->skip[k], skip[k]);
+	bump(&lc->records, k);
+	for (int i = 0; i < SG_SKIP_MAX; i++)
+		if (skip[i] != 0)
+			bump(&lc->skip[i], skip[i]);
 }
 
 int sg_lcore_main(void *arg)

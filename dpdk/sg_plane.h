@@ -11,6 +11,10 @@
 #include "sg_record.h"
 
 #define SG_CACHE_LINE 64
+/* CPUs fetch cache lines in aligned pairs (the adjacent-line prefetcher),
+ * so fields written by different threads sit a pair apart, as rte_ring's
+ * do. */
+#define SG_LINE_PAIR (2 * SG_CACHE_LINE)
 #define SG_BURST 32
 #define SG_MAX_WORKERS 64
 #define SG_MAX_RXQ 64
@@ -22,14 +26,15 @@
  * them: the consumer polls head, which the producer only writes; the
  * producer keeps its own view of both indexes and its counters on a line
  * the consumer never touches, so a busy consumer does not pull that line
- * away from the producer between bursts.
+ * away from the producer between bursts. Each of the three sits in its own
+ * pair of lines.
  */
 struct sg_lane {
 	uint64_t head; /* records published; the producer writes, the consumer polls */
-	uint8_t pad0[SG_CACHE_LINE - 8];
+	uint8_t pad0[SG_LINE_PAIR - 8];
 
 	uint64_t tail; /* records consumed; the consumer writes */
-	uint8_t pad1[SG_CACHE_LINE - 8];
+	uint8_t pad1[SG_LINE_PAIR - 8];
 
 	/* The producer's line. */
 	uint64_t published;   /* the value last stored in head */
@@ -38,12 +43,12 @@ struct sg_lane {
 	uint64_t drops;       /* records dropped on a full lane */
 	uint64_t size;        /* power of two */
 	uint64_t mask;
-	uint8_t pad2[SG_CACHE_LINE - 48];
+	uint8_t pad2[SG_LINE_PAIR - 48];
 
 	struct sg_record slots[];
 };
 
-_Static_assert(sizeof(struct sg_lane) == 3 * SG_CACHE_LINE, "sg_lane header layout");
+_Static_assert(sizeof(struct sg_lane) == 3 * SG_LINE_PAIR, "sg_lane header layout");
 
 /*
  * Returns how many records the lane can take at the producer's private

@@ -43,10 +43,17 @@ static void *produce(void *arg)
 	}
 	for (uint64_t i = 0; i < p->n;) {
 		uint32_t k = 0;
+		/* The same records as sg_lane_fill makes. */
 		for (; k < SG_BURST && i + k < p->n; k++) {
-			burst[k].ts_ns = (int64_t)(i + k);
-			burst[k].seq = (uint32_t)(i + k);
+			uint64_t j = i + k;
+			burst[k].ts_ns = (int64_t)j;
+			burst[k].seq = (uint32_t)j;
+			burst[k].src_ip = (uint32_t)(j * 2654435761u);
+			burst[k].dst_ip = ~burst[k].src_ip;
 		}
+		/* Like sg_lane_fill, wait for room for the whole burst. */
+		while (rte_ring_free_count(p->ring) < k)
+			rte_pause();
 		uint32_t done = 0;
 		while (done < k) {
 			done += rte_ring_sp_enqueue_burst_elem(p->ring, &burst[done],
@@ -112,4 +119,16 @@ void sg_bench_join(void *h)
 	pthread_join(*t, NULL);
 	free(p);
 	free(t);
+}
+
+uint32_t sg_bench_lane_dequeue(struct sg_lane *l, struct sg_record *out, uint32_t n)
+{
+	uint64_t t = l->tail;
+	uint64_t avail = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE) - t;
+	if (avail < n)
+		n = (uint32_t)avail;
+	for (uint32_t i = 0; i < n; i++)
+		out[i] = l->slots[(t + i) & l->mask];
+	__atomic_store_n(&l->tail, t + n, __ATOMIC_RELEASE);
+	return n;
 }

@@ -15,5 +15,7 @@ uint32_t sg_bench_ring_dequeue(struct rte_ring *r, struct sg_record *out, uint32
  * lane, or to the ring when lane is NULL; returns a handle for join. */
 void *sg_bench_start(struct sg_lane *lane, struct rte_ring *ring, uint64_t n, int cpu);
 void sg_bench_join(void *h);
+/* The lane's consumer side in C, to compare with Ring.Dequeue. */
+uint32_t sg_bench_lane_dequeue(struct sg_lane *l, struct sg_record *out, uint32_t n);
 
 #endif
