@@ -57,6 +57,13 @@ var comments = map[string]string{
 		"talking to one server never qualifies.",
 	"fusion.vote.max_payload_share": "Largest share of the source's packets that " +
 		"carry data: scanners do not use their connections.",
+	"fusion.vote.min_unanswered_share": "Share of probes unanswered that a vote " +
+		"needs when the fingerprint did not vote: resolvers, crawlers and health " +
+		"checkers fan out with fresh source ports too, but get their answers.",
+	"fusion.vote.min_syn_share": "Share of probes that must be SYNs: the seed's " +
+		"engine counts SYN packets, and a DNS client's fresh ports are no scan.",
+	"fusion.vote.exclude_dispersed": "Keep sources spread like a peer-to-peer client " +
+		"(see fusion.signals.dispersed_*) out of the vote.",
 	"fusion.vote.severity": "Severity of a vote detection.",
 
 	"fusion.early":            "Early detection at 10-20 probes (seed 8.1).",
@@ -105,10 +112,19 @@ var comments = map[string]string{
 	"fusion.matrix[].when.max_payload_share": "Share of the source's packets with " +
 		"data, at most.",
 	"fusion.matrix[].when.no_fingerprint": "Only when no fingerprint entry matched.",
-	"fusion.matrix[].confidence":          "Confidence of the verdict, 0-100.",
-	"fusion.matrix[].severity":            "low, medium, high or critical.",
-	"fusion.matrix[].action":              "alert_now, alert, ignore or exclude.",
-	"fusion.matrix[].tool":                "Tool named when the row holds and no fingerprint does.",
+	"fusion.matrix[].when.same_entry": "The exact relation and the header " +
+		"fingerprint belong to one entry: one tool's whole signature.",
+	"fusion.matrix[].when.min_syns":      "SYN probes at least.",
+	"fusion.matrix[].when.not_dispersed": "Not spread like a peer-to-peer client.",
+	"fusion.matrix[].when.max_syn_share": "Share of probes that are SYNs, at most " +
+		"(a UDP-only row).",
+	"fusion.matrix[].when.max_sequential_share": "Share of steps to the next " +
+		"address or port, at most: not a sweep in order (a traceroute walks its ports).",
+	"fusion.matrix[].when.min_ports": "Distinct destination ports at least.",
+	"fusion.matrix[].confidence":     "Confidence of the verdict, 0-100.",
+	"fusion.matrix[].severity":       "low, medium, high or critical.",
+	"fusion.matrix[].action":         "alert_now, alert, ignore or exclude.",
+	"fusion.matrix[].tool":           "Tool named when the row holds and no fingerprint does.",
 
 	"fusion.signals": "Single-method thresholds that decide which methods an alert " +
 		"lists as supporting evidence.",
@@ -131,10 +147,16 @@ var comments = map[string]string{
 	"fusion.signals.fan_out_targets": "Distinct targets that make fan-out (seed 4.1).",
 	"fusion.signals.rate_cv_max":     "Coefficient of variation of fixed-rate sending (seed 4.2).",
 	"fusion.signals.unanswered_min":  "Share refused or unanswered that counts as refusals.",
-	"fusion.model":                   "The ML second opinion (seed 3.3, 5).",
-	"fusion.model.enabled":           "Consult the model; off: rules alone.",
-	"fusion.model.path":              "Model file from `scanguard train`; empty: the built-in one.",
-	"fusion.model.threshold":         "Probability that confirms an alerting verdict.",
+	"fusion.signals.dispersed_high_ports": "A source is dispersed, as a peer-to-peer " +
+		"client is, when this share of its probes goes to ports >= 1024 ...",
+	"fusion.signals.dispersed_spread": "... and its distinct addresses and distinct " +
+		"ports are each at least this share of its distinct targets: every peer on " +
+		"a port of its own. Scanners walk few ports over many addresses, or many " +
+		"ports on few.",
+	"fusion.model":           "The ML second opinion (seed 3.3, 5).",
+	"fusion.model.enabled":   "Consult the model; off: rules alone.",
+	"fusion.model.path":      "Model file from `scanguard train`; empty: the built-in one.",
+	"fusion.model.threshold": "Probability that confirms an alerting verdict.",
 	"fusion.model.reject_below": "Probability under which a verdict resting on " +
 		"behaviour alone is withdrawn; packet-layer verdicts never are.",
 	"fusion.model.min_probes": "Probes before the model is consulted.",
@@ -315,5 +337,8 @@ var rowComments = map[string]string{
 	"raw_fan_out": "New: a raw-packet header without an entry of its own, reaching " +
 		"many mostly silent targets.",
 	"connect_scan": "New: kernel SYNs (nmap -sT looks like a normal client) that " +
-		"are mostly refused and never used.",
+		"are mostly refused and never used; SYNs only, since a traceroute's UDP " +
+		"probes are refused too, and not spread like a peer-to-peer client.",
+	"udp_scan": "New: UDP probes to many ports, mostly unanswered, in an order " +
+		"that is not a sweep (nmap -sU; a traceroute walks its ports one by one).",
 }

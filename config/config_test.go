@@ -41,7 +41,7 @@ metrics:
 		"line 14: source.afpacket.interfce: unknown key (did you mean interface?)",
 		"line 20: metrics.extra: unknown key",
 		"line 3: detector.max_sources: cannot unmarshal !!str `lots`",
-		"fusion.vote.threshold: must be > 0",
+		"fusion.vote.threshold: must be within 1..130",
 		"source.afpacket.fanout: must be hash, lb, cpu or qm",
 		`log.level: "loud" must be debug, info, warn or error`,
 		"alert.suppression.window",

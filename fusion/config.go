@@ -1,10 +1,5 @@
 package fusion
 
-import (
-	"errors"
-	"fmt"
-)
-
 // Cond is a threshold-matrix condition. Every field that is set must hold;
 // a nil pointer or zero count is not checked. Entropies are in bits of the
 // 16-bit port space and are judged against the sample size (see
@@ -134,52 +129,3 @@ type Config struct {
 }
 
 func f64(v float64) *float64 { return &v }
-
-// Validate reports every problem in c, each with its YAML path under
-// prefix (for example "fusion").
-func (c *Config) Validate(prefix string) error {
-	var errs []error
-	bad := func(path, msg string) {
-		errs = append(errs, fmt.Errorf("%s.%s: %s", prefix, path, msg))
-	}
-	if c.AttributeAfter == 0 {
-		bad("attribute_after", "must be > 0")
-	}
-	if c.Vote.Threshold <= 0 {
-		bad("vote.threshold", "must be > 0")
-	}
-	if _, ok := ParseSeverity(c.Vote.Severity); !ok {
-		bad("vote.severity", "must be low, medium, high or critical")
-	}
-	if c.Early.MaxProbes < c.Early.MinProbes {
-		bad("early.max_probes", "must be >= early.min_probes")
-	}
-	if c.Early.Uniqueness != "targets" && c.Early.Uniqueness != "source_ports" {
-		bad("early.uniqueness", `must be "targets" or "source_ports"`)
-	}
-	if _, ok := ParseSeverity(c.Early.Severity); !ok {
-		bad("early.severity", "must be low, medium, high or critical")
-	}
-	if len(c.Matrix) == 0 {
-		bad("matrix", "must have at least one row")
-	}
-	for i, r := range c.Matrix {
-		p := fmt.Sprintf("matrix[%d]", i)
-		if r.Name == "" {
-			bad(p+".name", "must be set")
-		}
-		if r.Confidence < 0 || r.Confidence > 100 {
-			bad(p+".confidence", "must be within 0..100")
-		}
-		if _, ok := ParseSeverity(r.Severity); !ok {
-			bad(p+".severity", "must be none, low, medium, high or critical")
-		}
-		switch r.Action {
-		case "alert_now", "alert", "ignore", "exclude":
-		default:
-			bad(p+".action", "must be alert_now, alert, ignore or exclude")
-		}
-	}
-	errs = append(errs, c.Model.Validate(prefix+".model"))
-	return errors.Join(errs...)
-}

@@ -201,3 +201,21 @@ func TestQuietBelow(t *testing.T) {
 		t.Errorf("with a 4-probe row: QuietBelow = %d, want 4", got)
 	}
 }
+
+func TestValidateRanges(t *testing.T) {
+	c := Default()
+	c.Vote.FingerprintWeight = -40
+	c.Vote.MaxPayloadShare = 7
+	c.Early.FingerprintLow = 90
+	bad := 1.5
+	c.Matrix[3].When.MaxPayloadShare = &bad
+	c.Signals.DispersedSpread = -0.1
+	err := c.Validate("fusion")
+	for _, want := range []string{"fusion.vote.fingerprint_weight", "fusion.vote.max_payload_share",
+		"fusion.early.fingerprint_low", "fusion.matrix[3].when.max_payload_share",
+		"fusion.signals.dispersed_spread"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v lacks %s", err, want)
+		}
+	}
+}
