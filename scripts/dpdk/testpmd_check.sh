@@ -33,7 +33,7 @@ else
 fi
 
 cmds=$(mktemp)
-trap 'rm -f "$cmds"' EXIT
+trap 'rm -f "$cmds"; rm -rf "/var/run/dpdk/sgcheck$$"' EXIT
 cat >"$cmds" <<CMDS
 show port info all
 show port 0 rss-hash
