@@ -239,13 +239,16 @@ func (d *Detector) track(h *hot, r *record.Record, m fingerprint.Match, exact in
 // promotable reports whether a source has earned a detail entry: an exact
 // relation on this probe, a fingerprint whose relation compares probes
 // (so the next probe can be checked), two probes in a row matching one
-// fingerprint, or enough probes to enough targets. A spoofed flood with a
-// tool's header but one packet per source earns none.
+// fingerprint sent to two targets, or enough probes to enough targets. A
+// spoofed flood with a tool's header, a packet or two per source at one
+// victim, earns none.
 func (d *Detector) promotable(h *hot, m fingerprint.Match, exact int) bool {
 	switch {
 	case exact >= 0:
 		return true
-	case m.Entry >= 0 && (h.fpRun >= 2 || d.db.HasPairRelation(int(m.Entry))):
+	case m.Entry >= 0 && d.db.HasPairRelation(int(m.Entry)):
+		return true
+	case m.Entry >= 0 && h.fpRun >= 2 && bits.OnesCount16(h.dstSketch) >= 2:
 		return true
 	}
 	return h.probes >= d.cfg.PromoteProbes &&

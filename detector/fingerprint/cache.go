@@ -72,7 +72,7 @@ func (db *DB) MatchCached(c *Cache, r *record.Record) Match {
 			break
 		}
 	}
-	return m
+	return m.preferEntry(db)
 }
 
 // fill computes a slot for r's header. It reports false when more entries

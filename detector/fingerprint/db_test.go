@@ -46,6 +46,7 @@ func TestMatch(t *testing.T) {
 	}{
 		{"masscan", masscanProbe(), "masscan", "masscan", 100, 100},
 		{"masscan without the relation", syn(1024, 255, 0, 0), "", "", 100, 100},
+		{"current masscan", masscanCurrent(), "masscan-current", "masscan-current", 100, 100},
 		{"zmap", zmap, "zmap", "zmap", 100, 100},
 		{"zmap icmp", zmapICMP, "", "zmap", 0, 0},
 		{"nmap syn", nmap, "nmap-syn", "", 100, 100},
@@ -186,4 +187,12 @@ func BenchmarkMatchCached(b *testing.B) {
 		db.MatchCached(&c, &r)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/pkt")
+}
+
+// masscanCurrent returns a probe as masscan's source since late 2023 sends
+// it: window 1025 and an MSS option, the same IP-ID relation.
+func masscanCurrent() record.Record {
+	r := masscanProbe()
+	r.Window, r.OptKinds, r.Meta, r.MSS = 1025, record.OptMSS, record.MetaHasMSS, 1460
+	return r
 }

@@ -79,6 +79,16 @@ func (db *DB) Match(r *record.Record) Match {
 		}
 		best, m.Entry = s, int8(i)
 	}
+	return m.preferEntry(db)
+}
+
+// preferEntry names the matched entry as the exact one when its own
+// relation holds: masscan's versions share one IP-ID relation, and the
+// header tells which version sent the probe.
+func (m Match) preferEntry(db *DB) Match {
+	if m.Entry >= 0 && db.entries[m.Entry].hasExact {
+		m.Exact = m.Entry
+	}
 	return m
 }
 
