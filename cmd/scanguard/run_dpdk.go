@@ -129,6 +129,9 @@ func (s *dpdkSource) stats() sourceStats {
 		out.RxFrames += p.RxPackets
 		out.RxBytes += p.RxBytes
 		out.Missed += p.Imissed + p.RxNombuf
+		out.Imissed += p.Imissed
+		out.Ierrors += p.Ierrors
+		out.RxNombuf += p.RxNombuf
 	}
 	for _, r := range st.Rings {
 		out.RingDrops += r.Drops

@@ -64,7 +64,8 @@ func TestRunDPDKLiveAFPacket(t *testing.T) {
 	if n, _ := st["records"].(float64); n < 1000 {
 		t.Errorf("%v records from a 2048-probe scan", st["records"])
 	}
-	for _, k := range []string{"missed", "ring_drops", "queue_drops"} {
+	for _, k := range []string{"missed", "imissed", "ierrors", "rx_nombuf", "ring_drops",
+		"queue_drops"} {
 		if st[k] != float64(0) {
 			t.Errorf("%s = %v during a modest scan, want 0", k, st[k])
 		}

@@ -106,7 +106,8 @@ func TestRunDPDKFromTestpmd(t *testing.T) {
 		t.Errorf("scanguard received %v frames of the capture's %d\ntestpmd:\n%s",
 			st["frames"], packets, pmdOut.String())
 	}
-	for _, k := range []string{"missed", "ring_drops", "queue_drops"} {
+	for _, k := range []string{"missed", "imissed", "ierrors", "rx_nombuf", "ring_drops",
+		"queue_drops"} {
 		if st[k] != float64(0) {
 			t.Errorf("%s = %v, want 0", k, st[k])
 		}

@@ -36,7 +36,11 @@ type sourceStats struct {
 	// RingDrops is what the DPDK lcores dropped because a worker's ring
 	// was full (the engine's own queue drops are counted by the engine).
 	RingDrops uint64
-	Parser    record.Counters
+	// Imissed, Ierrors and RxNombuf are the DPDK ports' own drop
+	// counters, summed over the ports and shown apart at exit; other
+	// sources leave them zero.
+	Imissed, Ierrors, RxNombuf uint64
+	Parser                     record.Counters
 }
 
 // openSource opens the source cfg names; log is for what a source reports

@@ -100,6 +100,9 @@ func (a *appliance) totals(s snapshot) {
 		Uint64("records", t.Records).
 		Uint64("skipped", s.src.Parser.Skipped()).
 		Uint64("missed", s.src.Missed).
+		Uint64("imissed", s.src.Imissed).
+		Uint64("ierrors", s.src.Ierrors).
+		Uint64("rx_nombuf", s.src.RxNombuf).
 		Uint64("ring_drops", s.src.RingDrops).
 		Uint64("queue_drops", t.Drops).
 		Uint64("probes", t.Detector.Probes).
