@@ -35,9 +35,14 @@ func (k *checker) nonNegative(path string, v int) {
 	}
 }
 
-func (k *checker) severity(path, s string) {
-	if _, ok := ParseSeverity(s); !ok {
-		k.bad(path, "must be none, low, medium, high or critical")
+// severity checks a severity name; an alerting rule cannot be "none".
+func (k *checker) severity(path, s string, noneOK bool) {
+	if v, ok := ParseSeverity(s); !ok || v == SeverityNone && !noneOK {
+		if noneOK {
+			k.bad(path, "must be none, low, medium, high or critical")
+		} else {
+			k.bad(path, "must be low, medium, high or critical")
+		}
 	}
 }
 
@@ -80,7 +85,7 @@ func (v *Vote) validate(k *checker) {
 	k.within("vote.max_payload_share", v.MaxPayloadShare, 0, 1)
 	k.within("vote.min_unanswered_share", v.MinUnanswered, 0, 1)
 	k.within("vote.min_syn_share", v.MinSYNShare, 0, 1)
-	k.severity("vote.severity", v.Severity)
+	k.severity("vote.severity", v.Severity, false)
 }
 
 func (e *Early) validate(k *checker) {
@@ -107,7 +112,7 @@ func (e *Early) validate(k *checker) {
 	if e.Uniqueness != "targets" && e.Uniqueness != "source_ports" {
 		k.bad("early.uniqueness", `must be "targets" or "source_ports"`)
 	}
-	k.severity("early.severity", e.Severity)
+	k.severity("early.severity", e.Severity, false)
 }
 
 func (r *Row) validate(k *checker, p string) {
@@ -115,7 +120,7 @@ func (r *Row) validate(k *checker, p string) {
 		k.bad(p+".name", "must be set")
 	}
 	k.within(p+".confidence", float64(r.Confidence), 0, 100)
-	k.severity(p+".severity", r.Severity)
+	k.severity(p+".severity", r.Severity, true)
 	switch r.Action {
 	case "alert_now", "alert", "ignore", "exclude":
 	default:
