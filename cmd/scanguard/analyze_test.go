@@ -192,3 +192,11 @@ func TestAnalyzeLabGaps(t *testing.T) {
 		})
 	}
 }
+
+func TestSinceToleratesCounterReset(t *testing.T) {
+	for _, tt := range []struct{ c, p, want uint64 }{{10, 4, 6}, {3, 4, 3}, {0, 0, 0}} {
+		if got := since(tt.c, tt.p); got != tt.want {
+			t.Errorf("since(%d, %d) = %d, want %d", tt.c, tt.p, got, tt.want)
+		}
+	}
+}

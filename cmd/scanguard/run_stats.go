@@ -39,6 +39,16 @@ func (a *appliance) snapshot() snapshot {
 		pipe: a.eng.Pipeline().Stats()}
 }
 
+// since is how much counter c grew from p. A device can reset its
+// counters (net_memif does when its peer goes away): a counter lower than
+// before started again from zero.
+func since(c, p uint64) uint64 {
+	if c < p {
+		return c
+	}
+	return c - p
+}
+
 // sinkDrops sums what the sinks refused or lost.
 func sinkDrops(p *alert.PipelineStats) (dropped, lost uint64) {
 	for _, s := range p.Sinks {
@@ -62,7 +72,7 @@ func alertsSent(p *alert.PipelineStats) uint64 {
 func (a *appliance) statsLine(prev snapshot) snapshot {
 	cur := a.snapshot()
 	secs := cur.at.Sub(prev.at).Seconds()
-	rate := func(c, p uint64) float64 { return float64(c-p) / max(secs, 1e-9) }
+	rate := func(c, p uint64) float64 { return float64(since(c, p)) / max(secs, 1e-9) }
 	t, pt := &cur.eng.Total, &prev.eng.Total
 	sd, _ := sinkDrops(&cur.pipe)
 	psd, _ := sinkDrops(&prev.pipe)
@@ -79,8 +89,8 @@ func (a *appliance) statsLine(prev snapshot) snapshot {
 		Uint64("suspects", t.Detector.Suspects).
 		Uint64("alerts", alertsSent(&cur.pipe)).
 		Msg("stats")
-	missed := cur.src.Missed - prev.src.Missed
-	ring := cur.src.RingDrops - prev.src.RingDrops
+	missed := since(cur.src.Missed, prev.src.Missed)
+	ring := since(cur.src.RingDrops, prev.src.RingDrops)
 	queue := t.Drops - pt.Drops
 	if missed+ring+queue+sd-psd > 0 {
 		a.log.Warn().Uint64("missed", missed).Uint64("ring_drops", ring).
