@@ -126,6 +126,7 @@ func Parse(b []byte) (Config, error) {
 		// Flows show no headers: add the rows that decide on flow
 		// features, unless the file defines rows of the same names.
 		c.Fusion.Matrix = netflow.WithFlowRows(c.Fusion.Matrix)
+		c.Detector = netflow.WithFlowPromotion(c.Detector)
 	}
 	return c, nil
 }

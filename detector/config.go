@@ -20,7 +20,9 @@ type Config struct {
 	MaxSuspects int `yaml:"max_suspects"`
 	// PromoteProbes and PromoteTargets promote a source to the detail
 	// tier once it sent that many probes to that many distinct targets.
-	// A fingerprint or exact-relation hit promotes it at once.
+	// A fingerprint or exact-relation hit promotes it at once, so these
+	// decide only for sources without a scanner's header: ten probes to
+	// eight targets keeps busy NAT and CDN clients out of the tier.
 	PromoteProbes  uint32 `yaml:"promote_probes"`
 	PromoteTargets uint32 `yaml:"promote_targets"`
 	// Idle is how long a source may stay silent before its state starts
@@ -44,8 +46,8 @@ func Default() Config {
 	return Config{
 		MaxSources:       1 << 20,
 		MaxSuspects:      1 << 14,
-		PromoteProbes:    3,
-		PromoteTargets:   3,
+		PromoteProbes:    10,
+		PromoteTargets:   8,
 		Idle:             10 * time.Minute,
 		DecideEveryUntil: 20,
 		Checkpoints:      []uint32{30, 50, 75, 100, 150, 200, 300, 500, 750, 1000},

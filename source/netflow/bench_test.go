@@ -121,7 +121,8 @@ func BenchmarkCollect(b *testing.B) {
 			db := fingerprint.Default()
 			fc := fusion.Default()
 			fc.Matrix = WithFlowRows(fc.Matrix)
-			det, err := detector.New(detector.Default(), db, fusion.New(fc, db))
+			det, err := detector.New(WithFlowPromotion(detector.Default()), db,
+				fusion.New(fc, db))
 			if err != nil {
 				b.Fatal(err)
 			}

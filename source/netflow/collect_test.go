@@ -110,7 +110,7 @@ type collector struct {
 // testDetector is the shipped detector configuration with tables small
 // enough to build once per capture.
 func testDetector() detector.Config {
-	dc := detector.Default()
+	dc := WithFlowPromotion(detector.Default())
 	dc.MaxSources, dc.MaxSuspects = 1<<12, 256
 	return dc
 }

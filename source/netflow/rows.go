@@ -1,6 +1,22 @@
 package netflow
 
-import "scanguard/fusion"
+import (
+	"scanguard/detector"
+	"scanguard/fusion"
+)
+
+// flowPromote caps the detector's promotion thresholds for flow sources.
+const flowPromote = 3
+
+// WithFlowPromotion returns dc with its promotion thresholds capped at
+// three probes to three targets. No fingerprint promotes a flow source
+// early, and a sampled export shows few probes per source: the flow rows
+// need samples from the third probe on.
+func WithFlowPromotion(dc detector.Config) detector.Config {
+	dc.PromoteProbes = min(dc.PromoteProbes, flowPromote)
+	dc.PromoteTargets = min(dc.PromoteTargets, flowPromote)
+	return dc
+}
 
 // FlowRows returns the threshold-matrix rows for sources seen through flow
 // records. The shipped rows lean on header fingerprints, or on refusals
@@ -12,8 +28,8 @@ import "scanguard/fusion"
 // probes, every target new and no data at all.
 //
 // Detail state begins at the detector's promotion (three probes to three
-// targets by default), so distinct targets trail probes by two: the early
-// row asks for 8 targets at 10 probes.
+// targets for flow sources, see WithFlowPromotion), so distinct targets
+// trail probes by two: the early row asks for 8 targets at 10 probes.
 func FlowRows() []fusion.Row {
 	return []fusion.Row{
 		{Name: "flow_fan_out", Confidence: 80, Severity: "high", Action: "alert",
