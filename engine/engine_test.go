@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"scanguard/internal/syncbuf"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -94,24 +94,7 @@ func reference(t testing.TB, recs []record.Record) []got {
 	return out
 }
 
-// lockedBuffer is a bytes.Buffer a sink goroutine may write while the test
-// reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type lockedBuffer = syncbuf.Buffer
 
 // newEngine builds an engine of w workers whose alerts are written to buf.
 func newEngine(t testing.TB, w int, buf io.Writer) *engine.Engine {

@@ -8,8 +8,8 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"scanguard/internal/syncbuf"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -54,22 +54,7 @@ func frames(t *testing.T, name string) ([][]byte, record.Counters) {
 	}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = syncbuf.Buffer
 
 // replay sends the capture's frames out of the peer interface and returns
 // what the source and the engine made of them.

@@ -2,14 +2,13 @@ package netflow
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"scanguard/internal/syncbuf"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -80,23 +79,7 @@ func readLabels(t testing.TB, dir string) []label {
 	return out
 }
 
-// syncBuffer is a buffer the alert sink writes while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type syncBuffer = syncbuf.Buffer
 
 // collector is a Source running into an engine, for one test.
 type collector struct {
