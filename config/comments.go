@@ -341,6 +341,7 @@ var rowComments = map[string]string{
 	"connect_scan": "New: kernel SYNs (nmap -sT looks like a normal client) that " +
 		"are mostly refused and never used; SYNs only, since a traceroute's UDP " +
 		"probes are refused too, and not spread like a peer-to-peer client.",
-	"udp_scan": "New: UDP probes to many ports, mostly unanswered, in an order " +
-		"that is not a sweep (nmap -sU; a traceroute walks its ports one by one).",
+	"udp_scan": "New: UDP probes to many targets, mostly unanswered, in an order " +
+		"that is not a sweep (nmap -sU, masscan -pU; a traceroute walks its ports " +
+		"one by one, and a resolver's queries get answers).",
 }

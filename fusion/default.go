@@ -74,8 +74,10 @@ func Default() Config {
 //     used (nmap -sT, whose packets are a normal client's). connect_scan
 //     counts SYNs only (a traceroute's UDP probes are refused too) and
 //     leaves out sources dispersed like a peer-to-peer client.
-//   - udp_scan is new: UDP probes to many ports, mostly unanswered, in an
-//     order that is not a sweep (a traceroute walks its ports one by one).
+//   - udp_scan is new: UDP probes to many targets (ports of one host, as
+//     nmap -sU, or hosts on a few ports, as masscan -pU), mostly unanswered,
+//     in an order that is not a sweep (a traceroute walks its ports one by
+//     one); a resolver's queries get answers.
 func defaultMatrix() []Row {
 	return []Row{
 		{Name: "invariant_first_probe", Confidence: 85, Severity: "high", Action: "alert",
@@ -104,7 +106,7 @@ func defaultMatrix() []Row {
 			When: Cond{MinProbes: 20, MinFingerprint: f64(60), MinTargets: 20,
 				MinUnansweredRate: f64(0.5)}},
 		{Name: "udp_scan", Confidence: 75, Severity: "medium", Action: "alert",
-			When: Cond{MinProbes: 30, MinTargets: 30, MinPorts: 20, MaxSYNShare: f64(0.1),
+			When: Cond{MinProbes: 30, MinTargets: 30, MaxSYNShare: f64(0.1),
 				MinUnansweredRate: f64(0.8), MaxSequential: f64(0.3), NotDispersed: true}},
 		{Name: "connect_scan", Confidence: 80, Severity: "high", Action: "alert",
 			Tool: "nmap",

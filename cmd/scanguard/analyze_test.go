@@ -166,6 +166,7 @@ func TestAnalyzeLabGaps(t *testing.T) {
 		{"nmap_sM.pcap", "nmap"},
 		{"nmap_sW.pcap", "nmap"},
 		{"nmap_sU.pcap", "?"},
+		{"masscan_udp.pcap", "?"},
 		{"benign_traceroute.pcap", ""},
 		{"benign_p2p_dead_peers.pcap", ""},
 		{"benign_healthcheck.pcap", ""},
