@@ -59,9 +59,13 @@ var comments = map[string]string{
 		"talking to one server never qualifies.",
 	"fusion.vote.max_payload_share": "Largest share of the source's packets that " +
 		"carry data: scanners do not use their connections.",
-	"fusion.vote.min_unanswered_share": "Share of probes unanswered that a vote " +
-		"needs when the fingerprint did not vote: resolvers, crawlers and health " +
-		"checkers fan out with fresh source ports too, but get their answers.",
+	"fusion.early.min_refused_share": "Share of probes refused that the early " +
+		"score needs when the fingerprint reached only the low tier: a macOS " +
+		"client's window and MSS already score 50 against zmap 4.1's entry.",
+	"fusion.vote.min_refused_share": "Share of probes refused (RST or unreachable) " +
+		"that a vote needs when the fingerprint did not vote: resolvers, crawlers, " +
+		"health checkers and NAT gateways fan out with fresh source ports too, but are " +
+		"not refused. Refusals rather than missing answers, which lag the probes.",
 	"fusion.vote.min_syn_share": "Share of probes that must be SYNs: the seed's " +
 		"engine counts SYN packets, and a DNS client's fresh ports are no scan.",
 	"fusion.vote.exclude_dispersed": "Keep sources spread like a peer-to-peer client " +
@@ -123,10 +127,12 @@ var comments = map[string]string{
 	"fusion.matrix[].when.max_sequential_share": "Share of steps to the next " +
 		"address or port, at most: not a sweep in order (a traceroute walks its ports).",
 	"fusion.matrix[].when.min_ports": "Distinct destination ports at least.",
-	"fusion.matrix[].confidence":     "Confidence of the verdict, 0-100.",
-	"fusion.matrix[].severity":       "low, medium, high or critical.",
-	"fusion.matrix[].action":         "alert_now, alert, ignore or exclude.",
-	"fusion.matrix[].tool":           "Tool named when the row holds and no fingerprint does.",
+	"fusion.matrix[].when.min_refused_share": "Share of probes refused with a RST or " +
+		"an ICMP unreachable, at least.",
+	"fusion.matrix[].confidence": "Confidence of the verdict, 0-100.",
+	"fusion.matrix[].severity":   "low, medium, high or critical.",
+	"fusion.matrix[].action":     "alert_now, alert, ignore or exclude.",
+	"fusion.matrix[].tool":       "Tool named when the row holds and no fingerprint does.",
 
 	"fusion.signals": "Single-method thresholds that decide which methods an alert " +
 		"lists as supporting evidence.",
@@ -148,7 +154,7 @@ var comments = map[string]string{
 	"fusion.signals.dst_min_samples": "Destinations needed for the order tests.",
 	"fusion.signals.fan_out_targets": "Distinct targets that make fan-out (seed 4.1).",
 	"fusion.signals.rate_cv_max":     "Coefficient of variation of fixed-rate sending (seed 4.2).",
-	"fusion.signals.unanswered_min":  "Share refused or unanswered that counts as refusals.",
+	"fusion.signals.unanswered_min":  "Share of probes refused that lists REFUSALS.",
 	"fusion.signals.dispersed_high_ports": "A source is dispersed, as a peer-to-peer " +
 		"client is, when this share of its probes goes to ports >= 1024 ...",
 	"fusion.signals.dispersed_spread": "... and its distinct addresses and distinct " +

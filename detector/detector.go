@@ -105,8 +105,17 @@ func (d *Detector) Process(recs []record.Record, out []fusion.Verdict) []fusion.
 			d.stats.Replies++
 			d.reply(r)
 		case r.IsProbe():
+			m := d.db.MatchCached(&d.fpc, r)
+			if r.Flags&record.FlagACK != 0 && m.Entry < 0 && m.Exact < 0 {
+				// A bare ACK is a probe only with a scanner's header:
+				// Windows clients send optionless ACKs on every
+				// connection.
+				d.stats.Others++
+				d.other(r)
+				continue
+			}
 			d.stats.Probes++
-			out = d.probe(r, d.ms(r.TsNs), out)
+			out = d.probe(r, m, d.ms(r.TsNs), out)
 		default:
 			d.stats.Others++
 			d.other(r)
@@ -159,7 +168,8 @@ func (d *Detector) other(r *record.Record) {
 
 // probe is the per-probe step of the packet layer, and the decision when
 // one is due.
-func (d *Detector) probe(r *record.Record, nowMs uint32, out []fusion.Verdict) []fusion.Verdict {
+func (d *Detector) probe(r *record.Record, m fingerprint.Match, nowMs uint32,
+	out []fusion.Verdict) []fusion.Verdict {
 	h, slot, created, old := d.t.insert(r.SrcIP, nowMs)
 	if old.detail != 0 {
 		d.p.release(old.detail - 1)
@@ -181,7 +191,6 @@ func (d *Detector) probe(r *record.Record, nowMs uint32, out []fusion.Verdict) [
 	h.dstSketch |= sketchBit(r.DstIP ^ uint32(r.DstPort)<<16)
 	h.portBits |= sketchBit(uint32(r.SrcPort))
 
-	m := d.db.MatchCached(&d.fpc, r)
 	dt := d.suspect(h)
 	exact := int(m.Exact)
 	if exact < 0 && m.Entry >= 0 && dt != nil && dt.probes > 0 &&

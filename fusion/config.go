@@ -25,6 +25,7 @@ type Cond struct {
 	MinRateCV         *float64 `yaml:"min_rate_cv,omitempty"`
 	MinTargets        uint32   `yaml:"min_targets,omitempty"`
 	MinUnansweredRate *float64 `yaml:"min_unanswered_share,omitempty"`
+	MinRefusedShare   *float64 `yaml:"min_refused_share,omitempty"`
 	MaxPayloadShare   *float64 `yaml:"max_payload_share,omitempty"`
 	NoFingerprint     bool     `yaml:"no_fingerprint,omitempty"`
 	// NotDispersed excludes sources whose targets are spread like a
@@ -60,10 +61,12 @@ type Vote struct {
 	Threshold          int     `yaml:"threshold"`
 	MinTargets         uint32  `yaml:"min_targets"`
 	MaxPayloadShare    float64 `yaml:"max_payload_share"`
-	// MinUnanswered is the share of unanswered probes a vote needs when
-	// the fingerprint did not vote: clients, resolvers and health checkers
-	// fan out too, but get their answers.
-	MinUnanswered float64 `yaml:"min_unanswered_share"`
+	// MinRefused is the share of probes refused (RST or unreachable) a
+	// vote needs when the fingerprint did not vote: clients, resolvers and
+	// health checkers fan out too, but are not refused. Refusals, not a
+	// lack of answers, because answers lag the probes: a busy client's
+	// newest connections are always still unanswered.
+	MinRefused float64 `yaml:"min_refused_share"`
 	// MinSYNShare is the share of probes that must be SYNs: the vote
 	// weighs what the design document's engine counts, SYN packets.
 	MinSYNShare float64 `yaml:"min_syn_share"`
@@ -89,7 +92,11 @@ type Early struct {
 	UniqueLow        uint32 `yaml:"unique_low"`
 	UniqueLowPoints  int    `yaml:"unique_low_points"`
 	Threshold        int    `yaml:"threshold"`
-	Severity         string `yaml:"severity"`
+	// MinRefused is the share of probes refused the early score needs
+	// when the fingerprint reached only the low tier: a macOS client's
+	// window and MSS already score 50 against zmap 4.1's entry.
+	MinRefused float64 `yaml:"min_refused_share"`
+	Severity   string  `yaml:"severity"`
 }
 
 // Signals are the single-method thresholds that decide which methods an

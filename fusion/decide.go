@@ -116,9 +116,9 @@ func (f *Fuser) vote(ev *Evidence) (int, Method) {
 		score += c.TargetUniqueWeight
 		m |= MethodTargetUniqueness
 	}
-	if m&MethodTCPFingerprint == 0 && unanswered(ev) < c.MinUnanswered {
+	if m&MethodTCPFingerprint == 0 && refused(ev) < c.MinRefused {
 		// Without a scanner's header, fan-out and fresh source ports are
-		// what every busy client shows; only unanswered probes tell.
+		// what every busy client shows; refusals tell.
 		return 0, 0
 	}
 	return score, m
@@ -138,6 +138,9 @@ func (f *Fuser) early(ev *Evidence) (int, Method) {
 		score += c.FingerprintHighPoints
 		m |= MethodTCPFingerprint
 	case ev.FingerprintAvg >= c.FingerprintLow:
+		if refused(ev) < c.MinRefused {
+			return 0, 0
+		}
 		score += c.FingerprintLowPoints
 		m |= MethodTCPFingerprint
 	}
@@ -162,8 +165,12 @@ func (f *Fuser) early(ev *Evidence) (int, Method) {
 func (f *Fuser) signals(ev *Evidence) Method {
 	s := &f.cfg.Signals
 	var m Method
-	if ev.SeqConstant || !math.IsNaN(ev.SeqAutocorr) && ev.SeqSamples >= s.SeqMinSamples &&
-		ev.SeqAutocorr < s.SeqMaxAutocorr {
+	// Every modern stack picks random initial sequence numbers, so low
+	// autocorrelation is listed only for a source whose header is a
+	// scanner's; one sequence number for every target is listed always.
+	header := ev.FingerprintEntry >= 0 || ev.InvariantEntry >= 0
+	if ev.SeqConstant || header && !math.IsNaN(ev.SeqAutocorr) &&
+		ev.SeqSamples >= s.SeqMinSamples && ev.SeqAutocorr < s.SeqMaxAutocorr {
 		m |= MethodSYNCookie
 	}
 	if ev.IPIDIncRatio >= s.IPIDMinIncrement {
@@ -184,7 +191,7 @@ func (f *Fuser) signals(ev *Evidence) Method {
 	if ev.RateCV >= 0 && ev.RateCV < s.RateCVMax {
 		m |= MethodRateFixed
 	}
-	if ev.Probes >= 10 && unanswered(ev) >= s.UnansweredMin {
+	if ev.Probes >= 10 && refused(ev) >= s.UnansweredMin {
 		m |= MethodRefusals
 	}
 	return m

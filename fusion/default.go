@@ -22,7 +22,7 @@ func Default() Config {
 			Threshold:          60,
 			MinTargets:         10,
 			MaxPayloadShare:    0.2,
-			MinUnanswered:      0.5,
+			MinRefused:         0.5,
 			MinSYNShare:        0.5,
 			ExcludeDispersed:   true,
 			Severity:           "high",
@@ -40,6 +40,7 @@ func Default() Config {
 			UniqueLow:             8,
 			UniqueLowPoints:       15,
 			Threshold:             50,
+			MinRefused:            0.5,
 			Severity:              "medium",
 		},
 		Matrix:  defaultMatrix(),
@@ -110,7 +111,7 @@ func defaultMatrix() []Row {
 				MinUnansweredRate: f64(0.8), MaxSequential: f64(0.3), NotDispersed: true}},
 		{Name: "connect_scan", Confidence: 80, Severity: "high", Action: "alert",
 			Tool: "nmap",
-			When: Cond{MinProbes: 20, MinSYNs: 20, MinTargets: 20, MinUnansweredRate: f64(0.8),
+			When: Cond{MinProbes: 20, MinSYNs: 20, MinTargets: 20, MinRefusedShare: f64(0.6),
 				MaxPayloadShare: f64(0.1), NoFingerprint: true, NotDispersed: true}},
 	}
 }

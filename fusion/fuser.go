@@ -56,6 +56,16 @@ func payloadShare(ev *Evidence) float64 {
 	return math.Min(1, float64(ev.PayloadPackets)/n)
 }
 
+// refused is the share of probes refused with a RST or an ICMP
+// unreachable, over the probes the counters cover.
+func refused(ev *Evidence) float64 {
+	n := sampled(ev)
+	if n == 0 {
+		return 0
+	}
+	return math.Min(1, float64(ev.Refused)/n)
+}
+
 // sampled is the number of probes the answer and data counters cover.
 func sampled(ev *Evidence) float64 {
 	if ev.Sampled > 0 {
@@ -91,6 +101,7 @@ func (f *Fuser) holds(c *Cond, ev *Evidence) bool {
 		c.MinRateCV != nil && ev.RateCV <= *c.MinRateCV,
 		c.MinTargets > 0 && ev.DistinctTargets < c.MinTargets,
 		c.MinUnansweredRate != nil && unanswered(ev) < *c.MinUnansweredRate,
+		c.MinRefusedShare != nil && refused(ev) < *c.MinRefusedShare,
 		c.MaxPayloadShare != nil && payloadShare(ev) > *c.MaxPayloadShare,
 		c.NoFingerprint && ev.FingerprintEntry >= 0:
 		return false
@@ -129,7 +140,7 @@ func (f *Fuser) condMethods(c *Cond, ev *Evidence) Method {
 	if c.MaxSequential != nil {
 		m |= MethodDstRandom
 	}
-	if c.MinUnansweredRate != nil {
+	if c.MinRefusedShare != nil {
 		m |= MethodRefusals
 	}
 	return m

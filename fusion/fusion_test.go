@@ -103,6 +103,14 @@ func TestDecide(t *testing.T) {
 			e.SrcPortSamples, e.SrcPortEntropy, e.SrcPortUnique = 40, 5.3, 1
 			return e
 		}, "", "", SeverityNone, nil},
+		{"busy NAT gateway: answers still on their way, nothing refused", func() Evidence {
+			e := base()
+			e.Probes, e.SYNs, e.DistinctTargets, e.TargetUnique = 19, 19, 19, 1
+			e.DistinctDsts, e.DistinctPorts = 19, 1
+			e.SrcPortSamples, e.SrcPortEntropy, e.SrcPortUnique = 19, 4.2, 1
+			e.FingerprintAvg, e.Answered = 40, 1
+			return e
+		}, "", "", SeverityNone, nil},
 		{"one busy client", func() Evidence {
 			e := base()
 			e.Probes, e.DistinctTargets, e.TargetUnique = 2000, 1, 0.0005

@@ -83,7 +83,7 @@ func (v *Vote) validate(k *checker) {
 	k.within("vote.fingerprint_min", v.FingerprintMin, 0, 100)
 	k.within("vote.target_unique_min", v.TargetUniqueMin, 0, 1)
 	k.within("vote.max_payload_share", v.MaxPayloadShare, 0, 1)
-	k.within("vote.min_unanswered_share", v.MinUnanswered, 0, 1)
+	k.within("vote.min_refused_share", v.MinRefused, 0, 1)
 	k.within("vote.min_syn_share", v.MinSYNShare, 0, 1)
 	k.severity("vote.severity", v.Severity, false)
 }
@@ -112,6 +112,7 @@ func (e *Early) validate(k *checker) {
 	if e.Uniqueness != "targets" && e.Uniqueness != "source_ports" {
 		k.bad("early.uniqueness", `must be "targets" or "source_ports"`)
 	}
+	k.within("early.min_refused_share", e.MinRefused, 0, 1)
 	k.severity("early.severity", e.Severity, false)
 }
 
@@ -132,6 +133,7 @@ func (r *Row) validate(k *checker, p string) {
 	k.withinPtr(p+".when.min_src_port_unique", w.MinSrcPortUnique, 0, 1)
 	k.withinPtr(p+".when.min_target_unique", w.MinTargetUnique, 0, 1)
 	k.withinPtr(p+".when.min_unanswered_share", w.MinUnansweredRate, 0, 1)
+	k.withinPtr(p+".when.min_refused_share", w.MinRefusedShare, 0, 1)
 	k.withinPtr(p+".when.max_payload_share", w.MaxPayloadShare, 0, 1)
 	k.withinPtr(p+".when.min_fingerprint", w.MinFingerprint, 0, 100)
 	k.withinPtr(p+".when.min_port_entropy", w.MinPortEntropy, 0, 16)
