@@ -189,7 +189,6 @@ func (d *Detector) probe(r *record.Record, m fingerprint.Match, nowMs uint32,
 	}
 	h.probes++
 	h.dstSketch |= sketchBit(r.DstIP ^ uint32(r.DstPort)<<16)
-	h.portBits |= sketchBit(uint32(r.SrcPort))
 
 	dt := d.suspect(h)
 	exact := int(m.Exact)
@@ -203,6 +202,10 @@ func (d *Detector) probe(r *record.Record, m fingerprint.Match, nowMs uint32,
 		dt = d.promote(h, slot, r, nowMs)
 	}
 	if dt == nil {
+		// Not sampled: count its SYNs so the evidence has them all.
+		if r.IsSYN() && h.earlySYNs < 0xffff {
+			h.earlySYNs++
+		}
 		return out
 	}
 	dt.observe(r, m.Score, nowMs)

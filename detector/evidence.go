@@ -81,11 +81,7 @@ func (d *Detector) evidence(h *hot, dt *detail, nowNs int64) fusion.Evidence {
 	// Packet layer: the header score over every TCP probe, including
 	// those seen before promotion.
 	early := h.probes - dt.probes
-	if early > 0 && dt.probes > 0 {
-		// The probes before promotion were not sampled; count their SYNs
-		// at the share the sampled ones show.
-		ev.SYNs += uint32(uint64(early) * uint64(dt.syns) / uint64(dt.probes))
-	}
+	ev.SYNs += uint32(h.earlySYNs)
 	if n := dt.fpCount + early; n > 0 {
 		ev.FingerprintAvg = float64(dt.fpSum+uint64(h.fpSum)) / float64(n)
 	}

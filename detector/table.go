@@ -25,7 +25,7 @@ type hot struct {
 	detail    uint32 // index+1 into the detail pool, 0 when none
 	fpSum     uint16 // header scores before promotion, saturating
 	dstSketch uint16 // one bit per hashed target: a 16-bit linear counter
-	portBits  uint16 // one bit per hashed source port
+	earlySYNs uint16 // SYN probes before promotion, saturating
 	fpEntry   uint8  // fingerprint entry of the current run, noEntry if none
 	fpRun     uint8  // probes in a row matching fpEntry, saturating
 	exEntry   uint8  // entry whose exact relation holds, noEntry if none
