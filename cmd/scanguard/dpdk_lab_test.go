@@ -161,13 +161,3 @@ func countPackets(t *testing.T, path string) int {
 		}
 	}
 }
-
-// alertKeys is the sorted (source, type, tool, severity) of each alert.
-func alertKeys(as []alertLine) []string {
-	var ks []string
-	for _, a := range as {
-		ks = append(ks, a.Source.IP+" "+a.AlertType+" "+a.Tool+" "+a.Severity)
-	}
-	slices.Sort(ks)
-	return ks
-}

@@ -98,15 +98,7 @@ log:
 	if st == nil || st["missed"] != float64(0) || st["ring_drops"] != float64(0) {
 		t.Errorf("totals %v, want no drops", st)
 	}
-	key := func(as []alertLine) []string {
-		var ks []string
-		for _, a := range as {
-			ks = append(ks, a.Source.IP+" "+a.AlertType+" "+a.Tool+" "+a.Severity)
-		}
-		slices.Sort(ks)
-		return ks
-	}
-	got, exp := key(readAlerts(t, alerts)), key(parseAlerts(t, want))
+	got, exp := alertKeys(readAlerts(t, alerts)), alertKeys(parseAlerts(t, want))
 	if len(exp) == 0 || !slices.Equal(got, exp) {
 		t.Errorf("dpdk run alerts %q, analyze alerts %q", got, exp)
 	}

@@ -67,15 +67,7 @@ log:
 			if err := run(context.Background(), []string{"run", "-c", cfg}, &out, &errOut); err != nil {
 				t.Fatalf("run: %v\n%s", err, errOut.String())
 			}
-			key := func(as []alertLine) []string {
-				var ks []string
-				for _, a := range as {
-					ks = append(ks, a.Source.IP+" "+a.AlertType+" "+a.Tool+" "+a.Severity)
-				}
-				slices.Sort(ks)
-				return ks
-			}
-			got, exp := key(readAlerts(t, alerts)), key(parseAlerts(t, want))
+			got, exp := alertKeys(readAlerts(t, alerts)), alertKeys(parseAlerts(t, want))
 			if len(exp) == 0 || !slices.Equal(got, exp) {
 				t.Errorf("run alerts %q, analyze alerts %q", got, exp)
 			}
@@ -151,4 +143,14 @@ func waitFor(d time.Duration, cond func() bool) bool {
 		time.Sleep(2 * time.Millisecond)
 	}
 	return cond()
+}
+
+// alertKeys is the sorted (source, type, tool, severity) of each alert.
+func alertKeys(as []alertLine) []string {
+	var ks []string
+	for _, a := range as {
+		ks = append(ks, a.Source.IP+" "+a.AlertType+" "+a.Tool+" "+a.Severity)
+	}
+	slices.Sort(ks)
+	return ks
 }
